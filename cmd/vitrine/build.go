@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/exporters/assets"
+	"github.com/vitrine-tools/vitrine/model"
+)
+
+// DefaultBaseURL matches the default address of `vitrine serve`, so a build
+// made without --base-url can be looked at straight away.
+const DefaultBaseURL = "http://127.0.0.1:8080/"
+
+type buildOptions struct {
+	out       string
+	formats   []string
+	baseURL   string
+	workers   int
+	cacheDir  string
+	maxPixels int64
+	quiet     bool
+}
+
+func newBuildCmd(a *app) *cobra.Command {
+	opts := &buildOptions{}
+	all := allExporters()
+	var names []string
+	for _, e := range all {
+		names = append(names, e.Name())
+	}
+	c := &cobra.Command{
+		Use:   "build [DIR] -o OUT",
+		Short: "Build the EPUB catalogue, IIIF manifests and tiles, and BagIt archive",
+		Long: `build loads and validates an exhibition (stopping on any error), reads and
+decodes every image once, and writes the selected formats into OUT:
+
+  OUT/epub/<slug>.epub             the EPUB 3 catalogue
+  OUT/iiif/<slug>/manifest.json    IIIF Presentation 3.0 manifest, with level-0
+  OUT/iiif/collection.json         tiles under OUT/iiif/<slug>/; the collection of
+                                   every exhibition built into OUT
+  OUT/bags/<slug>.zip              the BagIt 1.0 archive
+
+Outputs are written under a temporary name inside OUT and moved into place
+only when every format succeeded: a failed or interrupted build leaves the
+previous outputs as they were.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			return runBuild(c, a, all, dir, opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVarP(&opts.out, "out", "o", "", "output folder (required)")
+	f.StringSliceVar(&opts.formats, "formats", names, "formats to build: "+strings.Join(names, ","))
+	f.StringVar(&opts.baseURL, "base-url", DefaultBaseURL, "public URL where OUT will be served; IIIF ids are made from it")
+	f.IntVarP(&opts.workers, "jobs", "j", 0, "images processed at once (default: number of CPUs)")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "keep image derivatives here between builds (default: a temporary folder)")
+	f.Int64Var(&opts.maxPixels, "max-pixels", model.DefaultMaxPixels, "refuse images with more pixels than this (read from the header)")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
+	_ = c.MarkFlagRequired("out")
+	for _, e := range all {
+		if fl, ok := e.(exporters.Flagger); ok {
+			fl.AddFlags(f)
+		}
+	}
+	return c
+}
+
+func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, opts *buildOptions) error {
+	ctx := c.Context()
+	u, err := url.Parse(opts.baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: --base-url %q is not an http(s) URL", errUsage, opts.baseURL)
+	}
+	base := strings.TrimSuffix(opts.baseURL, "/") + "/"
+	selected, err := exporters.Select(all, opts.formats)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	ex, infos, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
+	if err != nil {
+		return err
+	}
+	t, err := ex.BuildTime()
+	if err != nil {
+		return err
+	}
+	log := a.stderr
+	if opts.quiet {
+		log = discard{}
+	}
+	out, err := exporters.NewOutput(opts.out)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	store, err := assets.New(ex, assets.Options{Workers: opts.workers, CacheDir: opts.cacheDir, MaxPixels: opts.maxPixels, Log: log})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	b := &exporters.Build{
+		Exhibition: ex, Images: infos, Assets: store, Out: out, BaseURL: base,
+		Time: t, Version: version, Log: log,
+	}
+	for _, e := range selected {
+		b.Formats = append(b.Formats, e.Name())
+	}
+	var derivers []assets.Deriver
+	seen := map[string]bool{}
+	for _, e := range selected {
+		if d, ok := e.(exporters.Deriving); ok {
+			for _, dv := range d.Derivers(b) {
+				if !seen[dv.Key()] {
+					seen[dv.Key()] = true
+					derivers = append(derivers, dv)
+				}
+			}
+		}
+	}
+	if err := store.Run(ctx, derivers); err != nil {
+		return fmt.Errorf("images: %w\nnothing was written", err)
+	}
+	var errs []error
+	for _, e := range selected {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted; nothing was written: %w", err)
+		}
+		if err := e.Export(ctx, b); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w\nnothing was written", errors.Join(errs...))
+	}
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("moving outputs into %s: %w", opts.out, err)
+	}
+	if !opts.quiet {
+		fmt.Fprintf(a.stdout, "built %s (%d plates) into %s: %s\n", ex.Slug, len(ex.Plates), opts.out, strings.Join(b.Formats, ", "))
+	}
+	return nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vitrine-tools/vitrine/model"
+)
+
+type validateOptions struct {
+	maxPixels int64
+}
+
+func newValidateCmd(a *app) *cobra.Command {
+	opts := &validateOptions{}
+	c := &cobra.Command{
+		Use:   "validate [DIR|FILE]",
+		Short: "Check an exhibition and report every problem at once",
+		Long: `validate loads an exhibition (a folder with exhibition.yaml or
+exhibition.json, or the file itself) and checks everything a build needs:
+syntax, field names, required fields, duplicate numbers and ids, every image
+(present, inside the folder, readable, its format and size), languages,
+rights and dates. Each problem is printed as file:line:column with what to do.
+
+Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			dir := "."
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			ex, _, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s: %d plates, %d images: valid\n", ex.File, len(ex.Plates), countImages(ex))
+			return nil
+		},
+	}
+	c.Flags().Int64Var(&opts.maxPixels, "max-pixels", model.DefaultMaxPixels, "refuse images with more pixels than this (read from the header)")
+	return c
+}
+
+// loadAndValidate loads and validates, printing every problem to w. It
+// returns exitError{1} when there are errors (already printed).
+func loadAndValidate(w io.Writer, dir string, opt model.ValidateOptions) (*model.Exhibition, map[string]model.ImageInfo, error) {
+	ex, err := model.Load(dir)
+	if err != nil {
+		var ps *model.Problems
+		if errors.As(err, &ps) {
+			printProblems(w, *ps)
+			fmt.Fprintf(w, "%d error(s); nothing was written\n", len(ps.Errors()))
+			return nil, nil, exitError{exitFail}
+		}
+		return nil, nil, err
+	}
+	ps, infos := model.Validate(ex, opt)
+	printProblems(w, ps)
+	if ps.HasErrors() {
+		fmt.Fprintf(w, "%d error(s), %d warning(s); nothing was written\n", len(ps.Errors()), len(ps.Warnings()))
+		return nil, nil, exitError{exitFail}
+	}
+	return ex, infos, nil
+}
+
+func printProblems(w io.Writer, ps model.Problems) {
+	for _, p := range ps {
+		fmt.Fprintln(w, p.Error())
+	}
+}
+
+func countImages(ex *model.Exhibition) int {
+	n := 0
+	for _, p := range ex.Plates {
+		n += len(p.Images)
+	}
+	return n
+}

@@ -1,0 +1,170 @@
+package exporters
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/vitrine-tools/vitrine/model"
+)
+
+// Output is the output folder of a build (OUT). Exporters write into a
+// staging folder inside OUT through an os.Root, so nothing can be written
+// outside OUT; Commit then moves each declared product into place with a
+// rename, and Abort removes the staging folder. A failed or interrupted build
+// therefore leaves the previous outputs untouched and no partial file where a
+// finished one is expected.
+//
+// An Output is safe for concurrent use by the goroutines of one exporter.
+type Output struct {
+	dir      string
+	stageRel string
+	stage    *os.Root
+	products map[string]bool
+}
+
+// StagePrefix starts the names of staging folders in OUT.
+const StagePrefix = ".vitrine-staging-"
+
+// NewOutput creates dir if needed and a fresh staging folder inside it.
+func NewOutput(dir string) (*Output, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	stageRel := StagePrefix + hex.EncodeToString(rnd[:])
+	if err := os.Mkdir(filepath.Join(dir, stageRel), 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	root, err := os.OpenRoot(filepath.Join(dir, stageRel))
+	if err != nil {
+		return nil, err
+	}
+	return &Output{dir: dir, stageRel: stageRel, stage: root, products: map[string]bool{}}, nil
+}
+
+// Dir is OUT.
+func (o *Output) Dir() string { return o.dir }
+
+// StageDir is the staging folder, for tools that need a path. Prefer Create.
+func (o *Output) StageDir() string { return filepath.Join(o.dir, o.stageRel) }
+
+// FS reads what has been staged so far (for an exporter that packages
+// another's output).
+func (o *Output) FS() fs.FS { return o.stage.FS() }
+
+// Product declares rel (a file or a folder, slash-separated) as one product
+// that Commit moves into place as a whole.
+func (o *Output) Product(rel string) error {
+	if err := model.CheckRelPath(rel); err != nil {
+		return err
+	}
+	o.products[rel] = true
+	return nil
+}
+
+// Create creates the staged file rel (slash-separated, inside OUT), making
+// its folders. The caller must Close it and check the error.
+func (o *Output) Create(rel string) (*os.File, error) {
+	if err := model.CheckRelPath(rel); err != nil {
+		return nil, err
+	}
+	if d := path.Dir(rel); d != "." {
+		if err := o.stage.MkdirAll(filepath.FromSlash(d), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return o.stage.Create(filepath.FromSlash(rel))
+}
+
+// WriteFile writes a whole staged file.
+func (o *Output) WriteFile(rel string, data []byte) error {
+	f, err := o.Create(rel)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Commit moves every declared product from the staging folder into OUT,
+// replacing the previous version, then removes the staging folder. Each
+// product is replaced by renames only: a folder that existed is first moved
+// aside and deleted after the new one is in place.
+func (o *Output) Commit() error {
+	rels := make([]string, 0, len(o.products))
+	for r := range o.products {
+		rels = append(rels, r)
+	}
+	sort.Strings(rels)
+	var errs []error
+	for _, rel := range rels {
+		src := filepath.Join(o.StageDir(), filepath.FromSlash(rel))
+		dst := filepath.Join(o.dir, filepath.FromSlash(rel))
+		if _, err := os.Lstat(src); err != nil {
+			errs = append(errs, fmt.Errorf("product %s was declared but not written", rel))
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		old := ""
+		if st, err := os.Lstat(dst); err == nil && st.IsDir() {
+			old = filepath.Join(o.StageDir(), ".old-"+strings.ReplaceAll(rel, "/", "_"))
+			if err := os.Rename(dst, old); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		if err := os.Rename(src, dst); err != nil {
+			if old != "" {
+				_ = os.Rename(old, dst)
+			}
+			errs = append(errs, err)
+		}
+	}
+	o.Abort()
+	return errors.Join(errs...)
+}
+
+// Abort removes the staging folder and everything in it. It is safe to call
+// more than once and after Commit.
+func (o *Output) Abort() {
+	if o.stage != nil {
+		o.stage.Close()
+		o.stage = nil
+	}
+	_ = os.RemoveAll(o.StageDir())
+}
+
+// CopyFile copies src (a file outside OUT, such as a cached derivative) to the
+// staged file rel.
+func (o *Output) CopyFile(rel, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := o.Create(rel)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

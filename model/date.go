@@ -1,0 +1,295 @@
+package model
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Date is a date kept twice: as the source wrote it (Text) and normalized as
+// an Extended Date/Time Format (EDTF, ISO 8601-2) string such as "1950-06",
+// "1950~" (approximate), "1525/1535" (range), "13XX" (14th century), "195X"
+// (1950s) or "XXXX" (undated). Text is never altered; when it cannot be
+// normalized, Normalized stays empty and Validate warns.
+type Date struct {
+	Text       string `yaml:"text,omitempty" json:"text,omitempty"`
+	Normalized string `yaml:"normalized,omitempty" json:"normalized,omitempty"`
+	// Note explains a normalization that needed a guess, e.g. a Juche year
+	// with no Gregorian year beside it.
+	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// UnmarshalYAML accepts a plain string (the text as written, normalized on
+// load) or a mapping with text, normalized and note.
+func (d *Date) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if n.Tag != "!!null" {
+			d.Text = n.Value
+		}
+		return nil
+	}
+	type plain Date
+	return n.Decode((*plain)(d))
+}
+
+// IsZero reports whether no date was given.
+func (d Date) IsZero() bool { return d.Text == "" && d.Normalized == "" }
+
+// Precision of a normalized date.
+type Precision int
+
+const (
+	PrecisionNone Precision = iota
+	PrecisionCentury
+	PrecisionDecade
+	PrecisionYear
+	PrecisionMonth
+	PrecisionDay
+)
+
+// Interval is the span a normalized date covers.
+type Interval struct {
+	Start, End  time.Time // End is inclusive (the last day)
+	Precision   Precision // of Start
+	Approximate bool
+	Range       bool
+}
+
+var monthNames = map[string]int{
+	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+	"august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+	"oct": 10, "nov": 11, "dec": 12,
+}
+
+const monthRe = `(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?`
+
+// JucheOffset converts a Juche year to the Gregorian year: Gregorian = Juche + 1911.
+const JucheOffset = 1911
+
+var (
+	reISO       = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+	reApprox    = regexp.MustCompile(`(?i)^(?:c\.|ca\.|circa|about|approx\.|approximately)\s*(\d{4})$`)
+	reYearRange = regexp.MustCompile(`^(\d{4})\s*[-–—/]\s*(\d{4})$`)
+	reCentury   = regexp.MustCompile(`(?i)^(\d{1,2})(?:st|nd|rd|th)\s+century$`)
+	reDecade    = regexp.MustCompile(`^(\d{3})0s$`)
+	reUndated   = regexp.MustCompile(`(?i)^(?:undated|n\.\s?d\.|no date|unknown)$`)
+	// "June 25, 1950", "25 June 1950", "June 1950"
+	reMDY = regexp.MustCompile(`(?i)^` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})$`)
+	reDMY = regexp.MustCompile(`(?i)^(\d{1,2})\s+` + monthRe + `,?\s+(\d{4})$`)
+	reMY  = regexp.MustCompile(`(?i)^` + monthRe + `,?\s+(\d{4})$`)
+	// "June 25, 1950-July 27, 1953"
+	reMDYRange = regexp.MustCompile(`(?i)^` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})\s*[-–—]\s*` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})$`)
+	// Juche dates: "June Juche 39 (1950)", "July 27, Juche 42 (1953)",
+	// "June Juche 41" (no Gregorian year), "Juche 112 (2023)".
+	reJuche = regexp.MustCompile(`(?i)^(?:` + monthRe + `\s+(?:(\d{1,2}),?\s+)?)?Juche\s+(\d{1,3})(?:\s*\((\d{4})\))?$`)
+)
+
+// jucheInText finds a Juche date phrase inside a longer text such as a caption.
+var jucheInText = regexp.MustCompile(`(?i)\b(?:(?:in|on)\s+)?(?:` + monthRe + `\s+(?:\d{1,2},?\s+)?)?Juche\s+\d{1,3}(?:\s*\(\d{4}\))?`)
+
+// FindDate looks for a date phrase in free text such as a caption and returns
+// the phrase exactly as written (with a leading "in" or "on") and its
+// normalized Date. It recognizes the Juche calendar forms of the seed
+// exhibition; ok is false when no phrase is found.
+func FindDate(s string) (phrase string, d Date, ok bool) {
+	locs := jucheInText.FindAllStringIndex(s, -1)
+	if len(locs) == 0 {
+		return "", Date{}, false
+	}
+	loc := locs[len(locs)-1] // the last date phrase is the date of the scene
+	phrase = s[loc[0]:loc[1]]
+	d = Date{Text: phrase}
+	d.Normalized, d.Note, _ = Normalize(phrase)
+	return phrase, d, true
+}
+
+// Normalize turns a date as written into EDTF. It returns a note when the
+// result needed an inference the reader should know about, and an error when
+// the text is not a date form it knows (the caller keeps the text verbatim).
+func Normalize(text string) (edtf, note string, err error) {
+	s := strings.TrimSpace(text)
+	s = strings.TrimSuffix(s, ".")
+	low := strings.ToLower(s)
+	for _, p := range []string{"in ", "on ", "dated "} {
+		if strings.HasPrefix(low, p) {
+			s = strings.TrimSpace(s[len(p):])
+			break
+		}
+	}
+	if s == "" {
+		return "", "", fmt.Errorf("empty date")
+	}
+	if m := reISO.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, d := atoi(m[2]), atoi(m[3])
+		return ymd(y, mo, d)
+	}
+	if reUndated.MatchString(s) {
+		return "XXXX", "", nil
+	}
+	if m := reApprox.FindStringSubmatch(s); m != nil {
+		return m[1] + "~", "", nil
+	}
+	if m := reYearRange.FindStringSubmatch(s); m != nil {
+		if m[1] > m[2] {
+			return "", "", fmt.Errorf("range %q ends before it starts", s)
+		}
+		return m[1] + "/" + m[2], "", nil
+	}
+	if m := reCentury.FindStringSubmatch(s); m != nil {
+		c := atoi(m[1])
+		if c < 1 || c > 30 {
+			return "", "", fmt.Errorf("century %d out of range", c)
+		}
+		return fmt.Sprintf("%02dXX", c-1), "", nil
+	}
+	if m := reDecade.FindStringSubmatch(s); m != nil {
+		return m[1] + "X", "", nil
+	}
+	if m := reMDYRange.FindStringSubmatch(s); m != nil {
+		a, _, err := ymd(atoi(m[3]), monthNames[strings.ToLower(m[1])], atoi(m[2]))
+		if err != nil {
+			return "", "", err
+		}
+		b, _, err := ymd(atoi(m[6]), monthNames[strings.ToLower(m[4])], atoi(m[5]))
+		if err != nil {
+			return "", "", err
+		}
+		if a > b {
+			return "", "", fmt.Errorf("range %q ends before it starts", s)
+		}
+		return a + "/" + b, "", nil
+	}
+	if m := reMDY.FindStringSubmatch(s); m != nil {
+		return ymd(atoi(m[3]), monthNames[strings.ToLower(m[1])], atoi(m[2]))
+	}
+	if m := reDMY.FindStringSubmatch(s); m != nil {
+		return ymd(atoi(m[3]), monthNames[strings.ToLower(m[2])], atoi(m[1]))
+	}
+	if m := reMY.FindStringSubmatch(s); m != nil {
+		return ymd(atoi(m[2]), monthNames[strings.ToLower(m[1])], 0)
+	}
+	if m := reJuche.FindStringSubmatch(s); m != nil {
+		juche := atoi(m[3])
+		greg := juche + JucheOffset
+		if m[4] != "" {
+			if g := atoi(m[4]); g != greg {
+				return "", "", fmt.Errorf("Juche %d is %d, but the text gives (%d)", juche, greg, g)
+			}
+		} else {
+			note = fmt.Sprintf("the source gives no Gregorian year; Juche %d = %d (Juche + %d)", juche, greg, JucheOffset)
+		}
+		mo := 0
+		if m[1] != "" {
+			mo = monthNames[strings.ToLower(m[1])]
+		}
+		edtf, _, err = ymd(greg, mo, atoi(m[2]))
+		return edtf, note, err
+	}
+	return "", "", fmt.Errorf("%q is not a date form vitrine knows", text)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func ymd(y, m, d int) (string, string, error) {
+	if y < 1 || y > 9999 {
+		return "", "", fmt.Errorf("year %d out of range", y)
+	}
+	if m == 0 {
+		return fmt.Sprintf("%04d", y), "", nil
+	}
+	if m < 1 || m > 12 {
+		return "", "", fmt.Errorf("month %d out of range", m)
+	}
+	if d == 0 {
+		return fmt.Sprintf("%04d-%02d", y, m), "", nil
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d {
+		return "", "", fmt.Errorf("%04d-%02d has no day %d", y, m, d)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), "", nil
+}
+
+// ParseEDTF reads the subset of EDTF that Normalize writes and returns the
+// interval it covers.
+func ParseEDTF(s string) (Interval, error) {
+	var iv Interval
+	if s == "" || s == "XXXX" {
+		return iv, fmt.Errorf("no known date")
+	}
+	if a, b, ok := strings.Cut(s, "/"); ok {
+		x, err := ParseEDTF(a)
+		if err != nil {
+			return iv, err
+		}
+		y, err := ParseEDTF(b)
+		if err != nil {
+			return iv, err
+		}
+		if y.End.Before(x.Start) {
+			return iv, fmt.Errorf("range %q ends before it starts", s)
+		}
+		return Interval{Start: x.Start, End: y.End, Precision: x.Precision, Range: true, Approximate: x.Approximate || y.Approximate}, nil
+	}
+	if strings.HasSuffix(s, "~") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "%") {
+		iv, err := ParseEDTF(s[:len(s)-1])
+		iv.Approximate = true
+		return iv, err
+	}
+	switch {
+	case len(s) == 4 && strings.HasSuffix(s, "XX") && isDigits(s[:2]):
+		c := atoi(s[:2])
+		return Interval{Start: day(c*100, 1, 1), End: day(c*100+99, 12, 31), Precision: PrecisionCentury}, nil
+	case len(s) == 4 && s[3] == 'X' && isDigits(s[:3]):
+		d := atoi(s[:3]) * 10
+		return Interval{Start: day(d, 1, 1), End: day(d+9, 12, 31), Precision: PrecisionDecade}, nil
+	}
+	m := reISO.FindStringSubmatch(s)
+	if m == nil {
+		return iv, fmt.Errorf("%q is not an EDTF date vitrine reads (YYYY, YYYY-MM, YYYY-MM-DD, YYYY~, YYYY/YYYY, YYXX, YYYX)", s)
+	}
+	norm, _, err := ymd(atoi(m[1]), atoi(m[2]), atoi(m[3]))
+	if err != nil {
+		return iv, err
+	}
+	_ = norm
+	y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+	switch {
+	case mo == 0:
+		return Interval{Start: day(y, 1, 1), End: day(y, 12, 31), Precision: PrecisionYear}, nil
+	case d == 0:
+		return Interval{Start: day(y, mo, 1), End: day(y, mo+1, 0), Precision: PrecisionMonth}, nil
+	}
+	return Interval{Start: day(y, mo, d), End: day(y, mo, d), Precision: PrecisionDay}, nil
+}
+
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// NavDate returns the start of a known, not approximate date as an
+// xsd:dateTime with timezone ("1951-06-01T00:00:00Z") for IIIF navDate, and
+// false when the date is unknown or approximate.
+func (d Date) NavDate() (string, bool) {
+	iv, err := ParseEDTF(d.Normalized)
+	if err != nil || iv.Approximate || iv.Precision < PrecisionYear {
+		return "", false
+	}
+	return iv.Start.Format(time.RFC3339), true
+}

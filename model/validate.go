@@ -1,0 +1,337 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // register decoders for header checks
+	_ "image/jpeg" //
+	_ "image/png"  //
+	"io/fs"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	_ "golang.org/x/image/tiff" //
+	_ "golang.org/x/image/webp" //
+	"golang.org/x/text/language"
+)
+
+// DefaultMaxPixels is the largest image (width x height) accepted by default,
+// checked from the file header before any pixel is decoded.
+const DefaultMaxPixels = 300_000_000
+
+// ValidateOptions tunes Validate.
+type ValidateOptions struct {
+	// MaxPixels limits width x height of every image; 0 means DefaultMaxPixels.
+	MaxPixels int64
+}
+
+// ImageInfo is what Validate read from an image header.
+type ImageInfo struct {
+	Format        string
+	Width, Height int
+}
+
+var (
+	slugRe   = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	rightsRe = regexp.MustCompile(`^http://(creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z-]+)?/?|rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$`)
+	dateRe   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	roles    = []string{"curator", "photographer", "author", "editor", "publisher", "provider", "lender", "contributor", "translator", "designer"}
+)
+
+// Validate checks everything Load does not: required fields, duplicates,
+// references, languages, rights, dates, and every image (present, inside the
+// folder, readable, an image, not too large). It returns every problem at
+// once, errors and warnings, in file order, and the header of every image it
+// could read, keyed by path.
+func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInfo) {
+	if opt.MaxPixels == 0 {
+		opt.MaxPixels = DefaultMaxPixels
+	}
+	v := &validator{e: e}
+	infos := map[string]ImageInfo{}
+
+	if e.Slug == "" {
+		v.err("slug", "slug is missing", "add a short name for files and URLs, e.g. slug: war-victory-1953")
+	} else if !slugRe.MatchString(e.Slug) {
+		v.err("slug", fmt.Sprintf("slug %q may hold only a-z, 0-9 and single hyphens", e.Slug), "e.g. war-victory-1953")
+	}
+	if len(e.Languages) == 0 {
+		v.err("languages", "languages is missing", "list the BCP 47 tags of the texts, e.g. languages: [en]")
+	}
+	langs := map[string]bool{}
+	for i, l := range e.Languages {
+		p := fmt.Sprintf("languages[%d]", i)
+		if _, err := language.Parse(l); err != nil {
+			v.err(p, fmt.Sprintf("%q is not a BCP 47 language tag", l), "use tags such as en, ko, ar, zh-Hant")
+		}
+		if langs[l] {
+			v.err(p, fmt.Sprintf("language %q is listed twice", l), "list each language once")
+		}
+		langs[l] = true
+	}
+	if e.ID != "" && !isUUID(e.ID) {
+		v.err("id", fmt.Sprintf("id %q is not a UUID", e.ID), "remove it to derive one from the slug, or give a UUID")
+	}
+	if e.Title.IsZero() {
+		v.err("title", "title is missing", "add title: with the exhibition's title")
+	}
+	v.texts("", e, langs)
+	v.rights("rights", e.Rights, true)
+	for _, f := range []struct{ path, val string }{{"opening", e.Opening}, {"closing", e.Closing}} {
+		if f.val != "" && !dateRe.MatchString(f.val) {
+			v.err(f.path, fmt.Sprintf("%q is not a date YYYY-MM-DD", f.val), "write e.g. 2023-07-27")
+		}
+	}
+	if e.Opening != "" && e.Closing != "" && e.Closing < e.Opening {
+		v.err("closing", "the exhibition closes before it opens", "swap opening and closing")
+	}
+	if e.Edition != "" {
+		if _, err := EditionTime(e.Edition); err != nil {
+			v.err("edition", err.Error(), "write YYYY-MM-DD or an RFC 3339 time")
+		}
+	}
+	for _, u := range []struct{ path, val string }{{"homepage", e.Homepage}} {
+		v.url(u.path, u.val)
+	}
+	if e.Source != nil {
+		v.url("source.url", e.Source.URL)
+	}
+	for i, a := range e.Agents {
+		p := fmt.Sprintf("agents[%d]", i)
+		if a.Name.IsZero() {
+			v.err(p+".name", "agent has no name", "add name:")
+		}
+		if len(a.Roles) == 0 {
+			v.err(p+".roles", "agent has no role", "one or more of: "+strings.Join(roles, ", "))
+		}
+		for j, r := range a.Roles {
+			if !contains(roles, r) {
+				v.err(fmt.Sprintf("%s.roles[%d]", p, j), fmt.Sprintf("unknown role %q", r), "one of: "+strings.Join(roles, ", "))
+			}
+		}
+		v.url(p+".homepage", a.Homepage)
+		if a.Logo != "" && !strings.HasPrefix(a.Logo, "http://") && !strings.HasPrefix(a.Logo, "https://") {
+			v.image(p+".logo", a.Logo, opt, infos)
+		}
+	}
+	sections := map[string]int{}
+	for i, s := range e.Sections {
+		p := fmt.Sprintf("sections[%d]", i)
+		if s.ID == "" {
+			v.err(p+".id", "section has no id", "add id: (plates name their section by it)")
+		} else if _, dup := sections[s.ID]; dup {
+			v.err(p+".id", fmt.Sprintf("section id %q is used twice", s.ID), "give each section its own id")
+		}
+		sections[s.ID] = i
+		if s.Title.IsZero() {
+			v.err(p+".title", "section has no title", "add title:")
+		}
+	}
+	if len(e.Plates) == 0 {
+		v.err("plates", "the exhibition has no plates", "add plates: with at least one plate")
+	}
+	numbers, ids := map[string]int{}, map[string]int{}
+	lastSection, seen := "", map[string]bool{}
+	for i := range e.Plates {
+		pl := &e.Plates[i]
+		p := fmt.Sprintf("plates[%d]", i)
+		if pl.Number == "" {
+			v.err(p+".number", "plate has no number", "add number: as the source gives it, e.g. \"21a\"")
+		} else if j, dup := numbers[pl.Number]; dup {
+			v.err(p+".number", fmt.Sprintf("plate number %q is also used by plates[%d]", pl.Number, j), "give each plate its own number")
+		} else {
+			numbers[pl.Number] = i
+		}
+		if pl.ID != "" {
+			if !isUUID(pl.ID) {
+				v.err(p+".id", fmt.Sprintf("id %q is not a UUID", pl.ID), "remove it to derive one from the number")
+			} else if j, dup := ids[pl.ID]; dup {
+				v.err(p+".id", fmt.Sprintf("plate id %s is also used by plates[%d]", pl.ID, j), "remove the id to derive one from the number")
+			} else {
+				ids[pl.ID] = i
+			}
+		}
+		if pl.Caption.IsZero() {
+			v.err(p+".caption", fmt.Sprintf("plate %s has no caption", pl.Number), "add caption:")
+		}
+		if pl.Section != "" {
+			if _, ok := sections[pl.Section]; !ok {
+				v.err(p+".section", fmt.Sprintf("section %q is not defined", pl.Section), "define it under sections: or fix the id")
+			} else if pl.Section != lastSection && seen[pl.Section] {
+				v.warn(p+".section", fmt.Sprintf("plate %s returns to section %q after another section", pl.Number, pl.Section), "keep a section's plates together; the catalogue follows the plate order")
+			}
+			seen[pl.Section] = true
+		} else if len(e.Sections) > 0 {
+			v.warn(p+".section", fmt.Sprintf("plate %s belongs to no section", pl.Number), "add section: with a section id")
+		}
+		lastSection = pl.Section
+		if pl.Date.Text != "" || pl.Date.Normalized != "" {
+			if pl.Date.Normalized == "" {
+				_, _, err := Normalize(pl.Date.Text)
+				v.warn(p+".date", fmt.Sprintf("cannot normalize the date (%v); it is kept as written", err), "add normalized: with an EDTF date such as 1951-06 or 1950~")
+			} else if pl.Date.Normalized != "XXXX" {
+				if _, err := ParseEDTF(pl.Date.Normalized); err != nil {
+					v.err(p+".date.normalized", err.Error(), "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY~, YYYY/YYYY, YYXX (century) or YYYX (decade)")
+				}
+			}
+		}
+		if pl.Rights != "" {
+			v.rights(p+".rights", pl.Rights, false)
+		}
+		if len(pl.Images) == 0 {
+			v.warn(p+".images", fmt.Sprintf("plate %s has no image", pl.Number), "add images: - path: file.jpg; the outputs show the caption only")
+		}
+		for j, im := range pl.Images {
+			v.image(fmt.Sprintf("%s.images[%d].path", p, j), im.Path, opt, infos)
+		}
+	}
+	if e.Cover != "" {
+		if _, ok := numbers[e.Cover]; !ok {
+			v.err("cover", fmt.Sprintf("cover names plate %q, which does not exist", e.Cover), "give the number of a plate")
+		}
+	}
+	sort.SliceStable(v.ps, func(i, j int) bool {
+		a, b := v.ps[i].Pos, v.ps[j].Pos
+		return a.Line < b.Line || (a.Line == b.Line && a.Col < b.Col)
+	})
+	return v.ps, infos
+}
+
+type validator struct {
+	e  *Exhibition
+	ps Problems
+}
+
+func (v *validator) add(sev Severity, path, msg, hint string) {
+	pos, ok := v.e.Positions[path]
+	for p := path; !ok && p != ""; {
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+		pos, ok = v.e.Positions[p]
+	}
+	v.ps = append(v.ps, Problem{File: v.e.File, Pos: pos, Severity: sev, Path: path, Msg: msg, Hint: hint})
+}
+
+func (v *validator) err(path, msg, hint string)  { v.add(Error, path, msg, hint) }
+func (v *validator) warn(path, msg, hint string) { v.add(Warning, path, msg, hint) }
+
+func (v *validator) rights(path, r string, required bool) {
+	if r == "" {
+		if required {
+			v.err(path, "rights is missing", "give one licence or rights statement URI, e.g. http://rightsstatements.org/vocab/UND/1.0/")
+		}
+		return
+	}
+	if !rightsRe.MatchString(r) {
+		hint := "use an http:// Creative Commons or rightsstatements.org URI, e.g. http://creativecommons.org/licenses/by/4.0/ or http://rightsstatements.org/vocab/InC/1.0/"
+		if strings.HasPrefix(r, "https://") {
+			hint = "IIIF requires http://, not https://: write " + "http://" + strings.TrimPrefix(r, "https://")
+		}
+		v.err(path, fmt.Sprintf("%q is not a Creative Commons or rightsstatements.org URI", r), hint)
+	}
+}
+
+func (v *validator) url(path, s string) {
+	if s == "" {
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.err(path, fmt.Sprintf("%q is not an http(s) URL", s), "write the full address, e.g. https://example.org/exhibition")
+	}
+}
+
+// texts checks the language keys of every language map.
+func (v *validator) texts(_ string, e *Exhibition, langs map[string]bool) {
+	check := func(path string, keys []string) {
+		for _, k := range keys {
+			if _, err := language.Parse(k); err != nil {
+				v.err(path+"."+k, fmt.Sprintf("%q is not a BCP 47 language tag", k), "use tags such as en, ko, ar")
+			} else if len(langs) > 0 && !langs[k] {
+				v.warn(path+"."+k, fmt.Sprintf("language %q is not in languages", k), "add it to languages: or fix the tag")
+			}
+		}
+	}
+	tk := func(t Text) []string { return t.Langs() }
+	pk := func(p Paragraphs) []string {
+		var ks []string
+		for k := range p {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		return ks
+	}
+	check("title", tk(e.Title))
+	check("subtitle", tk(e.Subtitle))
+	check("summary", tk(e.Summary))
+	check("credit", tk(e.Credit))
+	check("introduction", pk(e.Introduction))
+	for i, s := range e.Sections {
+		check(fmt.Sprintf("sections[%d].title", i), tk(s.Title))
+	}
+	for i, p := range e.Plates {
+		b := fmt.Sprintf("plates[%d]", i)
+		check(b+".caption", tk(p.Caption))
+		check(b+".alt", tk(p.Alt))
+		check(b+".credit", tk(p.Credit))
+		check(b+".description", pk(p.Description))
+	}
+}
+
+// image checks one image reference: inside the folder, present, an image,
+// and not too large, reading only its header.
+func (v *validator) image(path, rel string, opt ValidateOptions, infos map[string]ImageInfo) {
+	if _, done := infos[rel]; done {
+		return
+	}
+	f, err := v.e.OpenImage(rel)
+	if err != nil {
+		switch {
+		case errors.Is(err, ErrUnsafePath):
+			v.err(path, err.Error(), "keep images inside the exhibition folder")
+		case errors.Is(err, fs.ErrNotExist):
+			v.err(path, fmt.Sprintf("image %q not found in %s", rel, v.e.Dir), "check the file name and its case, relative to the exhibition folder")
+		default:
+			v.err(path, fmt.Sprintf("cannot open image %q: %v", rel, err), "check the file's permissions")
+		}
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		v.err(path, fmt.Sprintf("%q is a folder, not an image", rel), "name an image file")
+		return
+	}
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil {
+		v.err(path, fmt.Sprintf("%q is not a readable image (%v)", rel, err), "give a JPEG, PNG or TIFF file; re-export it if it is damaged")
+		return
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		v.err(path, fmt.Sprintf("%q has no pixels (%dx%d)", rel, cfg.Width, cfg.Height), "re-export the image")
+		return
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > opt.MaxPixels {
+		v.err(path, fmt.Sprintf("%q is %dx%d = %d pixels, more than the limit of %d", rel, cfg.Width, cfg.Height, int64(cfg.Width)*int64(cfg.Height), opt.MaxPixels), "reduce the image or raise --max-pixels")
+		return
+	}
+	infos[rel] = ImageInfo{Format: format, Width: cfg.Width, Height: cfg.Height}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isUUID(s string) bool {
+	return regexp.MustCompile(`^(urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`).MatchString(s)
+}
