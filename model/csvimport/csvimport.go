@@ -73,8 +73,8 @@ var Columns = map[string]Field{
 	"file name": Images, "image file": Images,
 	"alt": Alt, "alt text": Alt, "alttext": Alt, "alt_text": Alt,
 	"description": Description,
-	"section": Section,
-	"place": Place, "location": Place,
+	"section":     Section,
+	"place":       Place, "location": Place,
 }
 
 // textFields may carry a language: "title:ko", "caption [ar]".
