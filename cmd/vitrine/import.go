@@ -157,9 +157,12 @@ func importSlug(o *importOptions) (string, error) {
 
 func printNotices(w io.Writer, file string, notes []importer.Notice) {
 	for _, n := range notes {
-		if n.Line > 0 {
+		switch {
+		case n.File != "":
+			fmt.Fprintf(w, "%s: ", filepath.Join(file, n.File))
+		case n.Line > 0:
 			fmt.Fprintf(w, "%s:%d: ", file, n.Line)
-		} else {
+		default:
 			fmt.Fprintf(w, "%s: ", file)
 		}
 		if n.Column != "" {

@@ -69,6 +69,7 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 		newBuildCmd(a),
 		newVersionCmd(a),
 		newImportCmd(a),
+		newInitCmd(a),
 	)
 	return root
 }

@@ -44,6 +44,8 @@ type Notice struct {
 	Line int
 	// Column names the CSV column, if any.
 	Column string
+	// File names the image file, for the folder importer.
+	File string
 	Kind   Kind
 	Msg    string
 }
@@ -53,6 +55,9 @@ func (n Notice) String() string {
 	var b strings.Builder
 	if n.Line > 0 {
 		fmt.Fprintf(&b, "line %d: ", n.Line)
+	}
+	if n.File != "" {
+		fmt.Fprintf(&b, "%s: ", n.File)
 	}
 	if n.Column != "" {
 		fmt.Fprintf(&b, "column %q: ", n.Column)
