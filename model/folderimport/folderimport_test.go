@@ -92,7 +92,6 @@ func TestImportFolder(t *testing.T) {
 	}
 }
 
-
 func TestImportFolderErrors(t *testing.T) {
 	dir := t.TempDir()
 	if _, _, err := Import(dir, Options{}); !errors.Is(err, ErrNoImages) {

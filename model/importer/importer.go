@@ -46,8 +46,8 @@ type Notice struct {
 	Column string
 	// File names the image file, for the folder importer.
 	File string
-	Kind   Kind
-	Msg    string
+	Kind Kind
+	Msg  string
 }
 
 // String formats the notice as "line N: kind: message".

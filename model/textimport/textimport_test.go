@@ -43,7 +43,7 @@ func TestImportTable(t *testing.T) {
 		},
 		{
 			name: "gaps, repeats, sub-numbers, century",
-			in: "Intro.\n\n1. A church, 19th century.\n\n2. A bridge.\n\n2. Another bridge.\n\n2a. Its detail.\n\n5. A mill in the 1920s.\n",
+			in:   "Intro.\n\n1. A church, 19th century.\n\n2. A bridge.\n\n2. Another bridge.\n\n2a. Its detail.\n\n5. A mill in the 1920s.\n",
 			opt:  Options{Title: "T"},
 			plates: []wantPlate{
 				{number: "1", caption: "A church, 19th century.", date: "18XX", dateText: "19th century"},
@@ -56,8 +56,8 @@ func TestImportTable(t *testing.T) {
 		},
 		{
 			name: "cut short: article, parenthesis, lost line; navigation dropped",
-			in: "Intro.\n\n1. Workers on the site of the\n\n2. A dam (seen from\n\n3. Children at school\n\n\n4. The end of it all\n\n5. A quiet street.\n\nBack to top\nNext Exhibition >>\n",
-			opt: Options{Title: "T"},
+			in:   "Intro.\n\n1. Workers on the site of the\n\n2. A dam (seen from\n\n3. Children at school\n\n\n4. The end of it all\n\n5. A quiet street.\n\nBack to top\nNext Exhibition >>\n",
+			opt:  Options{Title: "T"},
 			plates: []wantPlate{
 				{number: "1", caption: "Workers on the site of the", cut: true},
 				{number: "2", caption: "A dam (seen from", cut: true},
