@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/vitrine-tools/vitrine/model"
@@ -175,7 +176,11 @@ func Import(data []byte, opt Options) (*Result, error) {
 		if !ok {
 			if m := langColRe.FindStringSubmatch(key); m != nil {
 				if tf, ok2 := Columns[m[1]]; ok2 && textFields[tf] {
-					f, ok, lang = tf, true, m[2]
+					if _, err := language.Parse(m[2]); err == nil {
+						f, ok, lang = tf, true, m[2]
+					} else {
+						notice(1, h, importer.Guess, "%q is not a BCP 47 language tag; the column is kept as extra metadata", m[2])
+					}
 				}
 			}
 		}
