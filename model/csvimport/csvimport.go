@@ -373,7 +373,7 @@ func Import(data []byte, opt Options) (*Result, error) {
 		}
 		numbers[p.Number] = line
 		if p.Caption.IsZero() {
-			fail(line, cols[taken[string(Caption)+":"+opt.Lang]].header, "empty; every plate needs a caption")
+			fail(line, captionHeader(cols), "empty; every plate needs a caption")
 		}
 		ex.Plates = append(ex.Plates, p)
 	}
@@ -387,6 +387,16 @@ func Import(data []byte, opt Options) (*Result, error) {
 	res.Copies = imgs.copies
 	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].Line < res.Notices[j].Line })
 	return res, nil
+}
+
+// captionHeader names the first caption column.
+func captionHeader(cols []column) string {
+	for _, c := range cols {
+		if c.field == Caption {
+			return c.header
+		}
+	}
+	return ""
 }
 
 func setText(t *model.Text, lang, v string) {
