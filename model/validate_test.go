@@ -115,7 +115,9 @@ func TestValidateProblems(t *testing.T) {
 	}{
 		{name: "syntax", edit: func(s string) string { return strings.Replace(s, "title: A test exhibition", "title: [unclosed", 1) },
 			line: 3, message: "did not find expected"},
-		{name: "unknown field", edit: func(s string) string { return strings.Replace(s, "    caption: First plate", "    captoin: First plate", 1) },
+		{name: "unknown field", edit: func(s string) string {
+			return strings.Replace(s, "    caption: First plate", "    captoin: First plate", 1)
+		},
 			line: 11, col: 5, message: `unknown field "captoin" (did you mean "caption"?)`},
 		{name: "wrong type", edit: func(s string) string { return strings.Replace(s, "languages: [en]", "languages: {a: b}", 1) },
 			line: 2, message: "cannot unmarshal"},
@@ -174,7 +176,9 @@ func TestValidateProblems(t *testing.T) {
 		{name: "bad normalized date", edit: func(s string) string {
 			return strings.Replace(s, "date: in June Juche 39 (1950)", "date: {text: spring, normalized: 1950-14}", 1)
 		}, line: 12, col: 38, message: "month 14 out of range"},
-		{name: "undefined section", edit: func(s string) string { return strings.Replace(s, "    section: one\n    caption: Second", "    section: two\n    caption: Second", 1) },
+		{name: "undefined section", edit: func(s string) string {
+			return strings.Replace(s, "    section: one\n    caption: Second", "    section: two\n    caption: Second", 1)
+		},
 			line: 16, col: 14, message: `section "two" is not defined`},
 		{name: "cover not a plate", edit: func(s string) string { return s + "cover: \"9\"\n" },
 			line: 20, col: 8, message: `cover names plate "9", which does not exist`},
