@@ -68,6 +68,8 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 		newValidateCmd(a),
 		newBuildCmd(a),
 		newVersionCmd(a),
+		newImportCmd(a),
+		newInitCmd(a),
 	)
 	return root
 }
