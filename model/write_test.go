@@ -35,7 +35,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatalf("%v\n%s", err, raw)
 	}
 	for i := range back.Plates {
-		back.Plates[i].ID = "" // derived on load
+		back.Plates[i].ID, back.Plates[i].idDerived = "", false // derived on load
 	}
 	back.Dir, back.File, back.Raw, back.Positions = "", "", nil, nil
 	if !reflect.DeepEqual(e, back) {
@@ -47,6 +47,25 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 	if !strings.Contains(string(raw), "title:\n  en: 'Title: with a colon'") && !strings.Contains(string(raw), "en: \"Title: with a colon\"") {
 		t.Errorf("unexpected form:\n%s", raw)
+	}
+}
+
+func TestMarshalKeepsGivenPlateIDs(t *testing.T) {
+	given := "0b7e2a3c-1d4f-4a5b-9c6d-7e8f9a0b1c2d"
+	raw := []byte("slug: x\nlanguages: [en]\ntitle: T\nrights: http://rightsstatements.org/vocab/UND/1.0/\nplates:\n  - id: " + given + "\n    number: \"1\"\n    caption: a\n    images: []\n  - number: \"2\"\n    caption: b\n    images: []\n")
+	e, err := Parse("exhibition.yaml", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "id: "+given) {
+		t.Errorf("given plate id lost:\n%s", out)
+	}
+	if strings.Count(string(out), "  - id: ") != 1 {
+		t.Errorf("derived plate id written:\n%s", out)
 	}
 }
 
