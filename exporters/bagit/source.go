@@ -39,6 +39,8 @@ type source interface {
 	read(want []entry, fn func(e entry, r io.Reader) error) error
 	// kind is "zip", "tar" or "folder".
 	kind() string
+	// root is the bag's folder name.
+	bagName() string
 	close() error
 }
 
@@ -135,6 +137,7 @@ type zipSource struct {
 	c       io.Closer
 	entries []entry
 	byName  map[string]*zip.File
+	top     string
 }
 
 func openZip(r io.ReaderAt, size int64, c io.Closer) (*zipSource, error) {
@@ -167,16 +170,17 @@ func openZip(r io.ReaderAt, size int64, c io.Closer) (*zipSource, error) {
 		sizes = append(sizes, int64(f.UncompressedSize64))
 		z.byName[f.Name] = f
 	}
-	all, _, err := collect(names, sizes)
+	all, top, err := collect(names, sizes)
 	if err != nil {
 		return nil, err
 	}
-	z.entries = all
+	z.entries, z.top = all, top
 	return z, nil
 }
 
-func (z *zipSource) files() []entry { return z.entries }
-func (z *zipSource) kind() string   { return "zip" }
+func (z *zipSource) files() []entry  { return z.entries }
+func (z *zipSource) kind() string    { return "zip" }
+func (z *zipSource) bagName() string { return z.top }
 func (z *zipSource) close() error {
 	if z.c != nil {
 		return z.c.Close()
@@ -206,6 +210,7 @@ type tarSource struct {
 	r       io.ReadSeeker
 	c       io.Closer
 	entries []entry
+	top     string
 }
 
 func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
@@ -242,16 +247,17 @@ func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
 			return nil, unsafeEntry(h.Name, fmt.Sprintf("is not a regular file or folder (TAR type %q)", h.Typeflag))
 		}
 	}
-	all, _, err := collect(names, sizes)
+	all, top, err := collect(names, sizes)
 	if err != nil {
 		return nil, err
 	}
-	t.entries = all
+	t.entries, t.top = all, top
 	return t, nil
 }
 
-func (t *tarSource) files() []entry { return t.entries }
-func (t *tarSource) kind() string   { return "tar" }
+func (t *tarSource) files() []entry  { return t.entries }
+func (t *tarSource) kind() string    { return "tar" }
+func (t *tarSource) bagName() string { return t.top }
 func (t *tarSource) close() error {
 	if t.c != nil {
 		return t.c.Close()
@@ -293,6 +299,7 @@ func (t *tarSource) read(want []entry, fn func(entry, io.Reader) error) error {
 type dirSource struct {
 	root    *os.Root
 	entries []entry
+	top     string
 }
 
 // ignoredFile reports files that operating systems leave in folders and
@@ -307,7 +314,7 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, unusable("cannot open folder %s: %v", dir, err)
 	}
-	d := &dirSource{root: root}
+	d := &dirSource{root: root, top: filepath.Base(filepath.Clean(dir))}
 	err = fs.WalkDir(root.FS(), ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -345,9 +352,10 @@ func openDir(dir string) (*dirSource, error) {
 	return d, nil
 }
 
-func (d *dirSource) files() []entry { return d.entries }
-func (d *dirSource) kind() string   { return "folder" }
-func (d *dirSource) close() error   { return d.root.Close() }
+func (d *dirSource) files() []entry  { return d.entries }
+func (d *dirSource) kind() string    { return "folder" }
+func (d *dirSource) bagName() string { return d.top }
+func (d *dirSource) close() error    { return d.root.Close() }
 
 func (d *dirSource) read(want []entry, fn func(entry, io.Reader) error) error {
 	for _, e := range want {

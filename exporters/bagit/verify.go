@@ -82,7 +82,7 @@ const maxTagSize = 256 << 20
 // none. The error is non-nil (wrapping ErrUnusable) only when the input
 // cannot be checked: unreadable, not a bag, or holding an unsafe entry.
 func Verify(ctx context.Context, p string, opt VerifyOptions) (*Report, error) {
-	src, name, err := openSource(p)
+	src, _, err := openSource(p)
 	if err != nil {
 		return nil, err
 	}
@@ -90,9 +90,6 @@ func Verify(ctx context.Context, p string, opt VerifyOptions) (*Report, error) {
 	r, err := verifySource(ctx, src, opt)
 	if r != nil {
 		r.Path = p
-		if r.Name == "" {
-			r.Name = name
-		}
 	}
 	return r, err
 }
@@ -141,7 +138,7 @@ func (v *verifier) lookup(p string) (entry, bool) {
 }
 
 func verifySource(ctx context.Context, src source, opt VerifyOptions) (*Report, error) {
-	rep := &Report{Serialization: src.kind(), Fast: opt.Fast, Problems: []Problem{}, Warnings: []string{}, Algorithms: []string{}, TagAlgorithms: []string{}}
+	rep := &Report{Serialization: src.kind(), Name: src.bagName(), Fast: opt.Fast, Problems: []Problem{}, Warnings: []string{}, Algorithms: []string{}, TagAlgorithms: []string{}}
 	v := &verifier{rep: rep, byName: map[string]entry{}, nfc: map[string]string{}, manifest: map[string][]ManifestEntry{}}
 	files := src.files()
 	var tagWant []entry
