@@ -550,10 +550,6 @@ func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (i
 		n, sums, _, err := copyHashed(w, r, algs, false, z.buf)
 		return n, sums, err
 	}
-	if err := z.zw.Flush(); err != nil {
-		return 0, nil, err
-	}
-	off := z.count.n
 	fh := z.header(name, zip.Store)
 	fh.CompressedSize64 = uint64(size)
 	fh.UncompressedSize64 = uint64(size)
@@ -561,6 +557,13 @@ func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (i
 	if err != nil {
 		return 0, nil, err
 	}
+	// CreateRaw has finished the previous entry and written this local
+	// header (30 bytes, the name, no extra field): after a flush it ends at
+	// the current count.
+	if err := z.zw.Flush(); err != nil {
+		return 0, nil, err
+	}
+	off := z.count.n - 30 - int64(len(fh.Name)) - int64(len(fh.Extra))
 	n, sums, crc, err := copyHashed(&limitWriter{w: w, left: size}, r, algs, true, z.buf)
 	if err != nil {
 		return n, nil, err
