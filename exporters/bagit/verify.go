@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,6 +91,12 @@ func Verify(ctx context.Context, p string, opt VerifyOptions) (*Report, error) {
 	r, err := verifySource(ctx, src, opt)
 	if r != nil {
 		r.Path = p
+		if src.kind() != "folder" && r.Name != "" {
+			base := filepath.Base(p)
+			if stem := strings.TrimSuffix(base, filepath.Ext(base)); stem != r.Name {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("the bag's folder is %q but the archive is named %q; some repositories expect them to match", r.Name, base))
+			}
+		}
 	}
 	return r, err
 }
