@@ -350,6 +350,12 @@ func TestMasterChangedDuringBuild(t *testing.T) {
 	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "verso.jpg") || !strings.Contains(err.Error(), "plate 21a") {
 		t.Fatalf("changed master: %v", err)
 	}
+	// Also when the manifests use neither sha256 nor sha512.
+	e := New()
+	flagSet(e).Parse([]string{"--checksums", "md5"})
+	if err := e.Export(context.Background(), env.b); !errors.Is(err, ErrChanged) {
+		t.Fatalf("changed master, md5 manifest: %v", err)
+	}
 	// A different size is caught too.
 	os.WriteFile(p, append(data, 1, 2, 3), 0o644)
 	err = New().Export(context.Background(), env.b)
@@ -440,6 +446,44 @@ func TestStreamedEntries(t *testing.T) {
 	if unzip, err := exec.LookPath("unzip"); err == nil {
 		if out, err := exec.Command(unzip, "-tq", filepath.Join(dir, "streamed.zip")).CombinedOutput(); err != nil {
 			t.Errorf("unzip -t: %v\n%s", err, out)
+		}
+	}
+}
+
+// TestSampleBag builds the bag of samples/victory-70 and verifies it with
+// the verifier and the independent check.
+func TestSampleBag(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the sample's 46 images are decoded")
+	}
+	dir := filepath.Join("..", "..", "samples", "victory-70")
+	if _, err := os.Stat(filepath.Join(dir, "exhibition.yaml")); err != nil {
+		t.Skip("no sample:", err)
+	}
+	p := exportBag(t, prepare(t, dir))
+	rep := mustVerify(t, p, VerifyOptions{})
+	wantValid(t, rep)
+	if rep.Files < 47 {
+		t.Errorf("sample bag has %d payload files", rep.Files)
+	}
+	independentCheck(t, p)
+}
+
+func TestWriterRefusesUnsafeNames(t *testing.T) {
+	for _, tc := range []struct {
+		bag  Bag
+		want string
+	}{
+		{Bag{Name: "b", Payload: []File{{Path: "data/../../etc/x", Data: []byte("x")}}}, "unsafe path"},
+		{Bag{Name: "b", Payload: []File{{Path: "/data/x", Data: []byte("x")}}}, "absolute"},
+		{Bag{Name: "b", Payload: []File{{Path: "manifest-md5.txt", Data: []byte("x")}}}, "not under data/"},
+		{Bag{Name: "../b", Payload: []File{{Path: "data/x", Data: []byte("x")}}}, "one plain folder name"},
+		{Bag{Name: "b", Tags: map[string][]byte{"../x.txt": nil}}, "not a usable tag file name"},
+		{Bag{Name: "b", Tags: map[string][]byte{"bagit.txt": nil}}, "not a usable tag file name"},
+	} {
+		_, err := tc.bag.WriteFile(context.Background(), filepath.Join(t.TempDir(), "b.zip"), Zip)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.bag, err, tc.want)
 		}
 	}
 }

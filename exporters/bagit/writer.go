@@ -261,8 +261,15 @@ func (b *Bag) write(ctx context.Context, s sink) (*Result, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", label, err)
 			}
+			// Hash with every manifest algorithm, and with one of the
+			// expected digests' algorithms if none of them is among those,
+			// so that a change is always caught.
+			use := algs
+			if len(f.Expect) > 0 && !anyKey(f.Expect, algs) {
+				use = append(append([]string(nil), algs...), sortedKeys(f.Expect)[0])
+			}
 			var n int64
-			n, sums, err = s.stream(root+f.Path, f.Size, io.LimitReader(rc, f.Size+1), algs)
+			n, sums, err = s.stream(root+f.Path, f.Size, io.LimitReader(rc, f.Size+1), use)
 			rc.Close()
 			if err != nil {
 				if n != f.Size && n > 0 {
@@ -699,3 +706,12 @@ func (d *dirSink) stream(name string, size int64, r io.Reader, algs []string) (i
 }
 
 func (d *dirSink) close() error { return nil }
+
+func anyKey(m map[string]string, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
+}
