@@ -404,3 +404,56 @@ func TestSafeNames(t *testing.T) {
 		t.Errorf("names: %v", got)
 	}
 }
+
+func TestVerifyEdgeCases(t *testing.T) {
+	good := buildBag(t)
+	// bagit.txt edited: the problem says what is wrong with it.
+	p := rewriteZip(t, good, func(n string, d []byte) ([]byte, bool) {
+		if n == "test-show/bagit.txt" {
+			d = []byte("BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n")
+		}
+		return d, true
+	}, nil)
+	rep := mustVerify(t, p, VerifyOptions{})
+	var kinds []string
+	for _, pr := range rep.Problems {
+		kinds = append(kinds, pr.Kind+":"+pr.Path)
+	}
+	if strings.Join(kinds, " ") != "bagit-txt:bagit.txt checksum:bagit.txt checksum:bagit.txt" {
+		t.Errorf("edited bagit.txt: %v", kinds)
+	}
+	// --fast needs Payload-Oxum.
+	p = rewriteZip(t, good, func(n string, d []byte) ([]byte, bool) {
+		if n == "test-show/bag-info.txt" {
+			d = []byte("Source-Organization: x\n")
+		}
+		return d, true
+	}, nil)
+	if _, err := Verify(context.Background(), p, VerifyOptions{Fast: true}); !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), "Payload-Oxum") {
+		t.Errorf("--fast without Payload-Oxum: %v", err)
+	}
+	// Only manifests of an unknown algorithm: cannot be checked.
+	data := zipOf(t, map[string]string{"b/bagit.txt": BagItTxt, "b/data/x": "x", "b/manifest-blake3.txt": "00 data/x\n"},
+		[]string{"b/bagit.txt", "b/data/x", "b/manifest-blake3.txt"})
+	if _, err := VerifyZip(context.Background(), bytes.NewReader(data), int64(len(data)), VerifyOptions{}); !errors.Is(err, ErrUnusable) || !strings.Contains(err.Error(), "algorithm") {
+		t.Errorf("blake3 only: %v", err)
+	}
+	// No manifest at all, a malformed line, a path outside the bag, fetch.txt.
+	data = zipOf(t, map[string]string{
+		"b/bagit.txt":           BagItTxt,
+		"b/data/x":              "x",
+		"b/manifest-sha256.txt": "not-hex data/x\n" + sha256hex("x") + " ../../etc/passwd\n" + sha256hex("x") + " data/x\n",
+		"b/fetch.txt":           "http://example.org/y 1 data/y\n",
+	}, []string{"b/bagit.txt", "b/data/x", "b/fetch.txt", "b/manifest-sha256.txt"})
+	rep, err := VerifyZip(context.Background(), bytes.NewReader(data), int64(len(data)), VerifyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds = kinds[:0]
+	for _, pr := range rep.Problems {
+		kinds = append(kinds, pr.Kind)
+	}
+	if strings.Join(kinds, " ") != "unsafe-path fetch manifest" {
+		t.Errorf("problems %v", rep.Problems)
+	}
+}
