@@ -33,15 +33,16 @@ import (
 const (
 	// ProfileBTR is the Beyond the Repository BagIt profile 1.0.
 	ProfileBTR = "btr"
-	// ProfileAPTrust is the APTrust BagIt profile 2.3: TAR, an md5 manifest
-	// and aptrust-info.txt.
+	// ProfileAPTrust is the APTrust BagIt profile (2.2, the version its
+	// published identifier names): TAR, an md5 manifest (md5 and sha256
+	// allowed) and aptrust-info.txt.
 	ProfileAPTrust = "aptrust"
 )
 
 // Profile identifiers written as BagIt-Profile-Identifier.
 const (
 	BTRProfileURI     = "https://github.com/dpscollaborative/btr_bagit_profile/releases/download/1.0/btr-bagit-profile.json"
-	APTrustProfileURI = "https://raw.githubusercontent.com/APTrust/preservation-services/master/profiles/aptrust-v2.3.json"
+	APTrustProfileURI = "https://raw.githubusercontent.com/APTrust/preservation-services/master/profiles/aptrust-v2.2.json"
 )
 
 // Exporter writes the bag. Its options are set by AddFlags.
@@ -50,6 +51,7 @@ type Exporter struct {
 	checksums []string
 	format    string
 	profile   string
+	flags     *pflag.FlagSet
 }
 
 var (
@@ -68,8 +70,9 @@ func (*Exporter) Name() string { return "bagit" }
 
 // AddFlags implements exporters.Flagger.
 func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
+	e.flags = fs
 	fs.StringSliceVar(&e.include, "bag-include", nil, "also put these outputs of the same build in the bag: epub, iiif")
-	fs.StringSliceVar(&e.checksums, "checksums", e.checksums, "bag manifest algorithms: sha256, sha512 (md5, sha1 only if a repository asks)")
+	fs.StringSliceVar(&e.checksums, "checksums", e.checksums, "bag manifest algorithms: sha256, sha512 (md5, sha1 only if a repository asks; md5,sha256 for --bag-profile aptrust)")
 	fs.StringVar(&e.format, "bag-format", "", "bag serialization: zip, tar or dir (default zip; tar for --bag-profile aptrust)")
 	fs.StringVar(&e.profile, "bag-profile", e.profile, "bag profile: btr (Beyond the Repository) or aptrust")
 }
@@ -97,8 +100,12 @@ func (e *Exporter) Resolve() (Options, error) {
 	if err != nil {
 		return o, fmt.Errorf("--checksums: %w", err)
 	}
-	if o.Profile == ProfileAPTrust && !contains(algs, "md5") {
-		algs = append([]string{"md5"}, algs...)
+	if o.Profile == ProfileAPTrust {
+		if e.flags == nil || !e.flags.Changed("checksums") {
+			algs = []string{"md5", "sha256"} // what the APTrust profile allows
+		} else if !contains(algs, "md5") {
+			algs = append([]string{"md5"}, algs...)
+		}
 	}
 	o.Algorithms = algs
 	f := e.format

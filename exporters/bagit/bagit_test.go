@@ -252,8 +252,8 @@ func TestAPTrustProfile(t *testing.T) {
 	}
 	rep := mustVerify(t, p, VerifyOptions{})
 	wantValid(t, rep)
-	if !contains(rep.Algorithms, "md5") {
-		t.Errorf("APTrust bag has no md5 manifest: %v", rep.Algorithms)
+	if strings.Join(rep.Algorithms, ",") != "md5,sha256" {
+		t.Errorf("APTrust bag manifests: %v, want md5 and sha256", rep.Algorithms)
 	}
 	f, _ := os.Open(p)
 	defer f.Close()
