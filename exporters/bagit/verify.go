@@ -3,7 +3,6 @@ package bagit
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -319,14 +318,17 @@ func verifySource(ctx context.Context, src source, opt VerifyOptions) (*Report, 
 			algs = append(algs, a)
 		}
 		sort.Strings(algs)
-		pr := r
+		var pr io.Reader = ctxReader{ctx, r}
 		if opt.Progress != nil {
-			pr = &progressReader{r: r, fn: func(n int64) { done += n; opt.Progress(done, total) }}
+			pr = &progressReader{r: pr, fn: func(n int64) { done += n; opt.Progress(done, total) }}
 		}
 		n, sums, _, err := copyHashed(io.Discard, pr, algs, false, buf)
 		if err != nil {
-			if src.kind() == "tar" && !errors.Is(err, context.Canceled) {
-				return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if src.kind() == "tar" {
+				return err // the rest of a broken TAR stream cannot be found
 			}
 			v.problem(Problem{Kind: KindUnreadable, Path: e.name, Message: fmt.Sprintf("%s: cannot be read: %v", e.name, err)})
 			return nil

@@ -457,3 +457,16 @@ func TestVerifyEdgeCases(t *testing.T) {
 		t.Errorf("problems %v", rep.Problems)
 	}
 }
+
+func TestCancel(t *testing.T) {
+	good := buildBag(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Verify(ctx, good, VerifyOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("verify with a cancelled context: %v", err)
+	}
+	env := prepare(t, fixtureDir(t))
+	if err := New().Export(ctx, env.b); !errors.Is(err, context.Canceled) {
+		t.Errorf("export with a cancelled context: %v", err)
+	}
+}

@@ -269,7 +269,7 @@ func (b *Bag) write(ctx context.Context, s sink) (*Result, error) {
 				use = append(append([]string(nil), algs...), sortedKeys(f.Expect)[0])
 			}
 			var n int64
-			n, sums, err = s.stream(root+f.Path, f.Size, io.LimitReader(rc, f.Size+1), use)
+			n, sums, err = s.stream(root+f.Path, f.Size, ctxReader{ctx, io.LimitReader(rc, f.Size+1)}, use)
 			rc.Close()
 			if err != nil {
 				if n != f.Size && n > 0 {
