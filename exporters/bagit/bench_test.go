@@ -61,7 +61,7 @@ func BenchmarkBagVsCoreutils(b *testing.B) {
 			b.Logf("%s not found: only vitrine is timed", t)
 		}
 	}
-	var tv, tf, tc time.Duration
+	var tv, tf, tc, tvv time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		bag := &Bag{Name: "bench", Time: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
@@ -88,6 +88,12 @@ func BenchmarkBagVsCoreutils(b *testing.B) {
 			b.Fatal(err)
 		}
 		tf += time.Since(start)
+		start = time.Now()
+		rep, err := Verify(context.Background(), filepath.Join(dir, "bench.zip"), VerifyOptions{})
+		if err != nil || !rep.Valid {
+			b.Fatalf("verify: %v %+v", err, rep)
+		}
+		tvv += time.Since(start)
 		if !tools {
 			continue
 		}
@@ -112,6 +118,8 @@ func BenchmarkBagVsCoreutils(b *testing.B) {
 	n := float64(b.N)
 	b.ReportMetric(tv.Seconds()/n, "s-vitrine")
 	b.ReportMetric(tf.Seconds()/n, "s-vitrine-fsync")
+	b.ReportMetric(tvv.Seconds()/n, "s-verify")
+	fmt.Printf("vitrine verify of the same bag: %.2f s\n", tvv.Seconds()/n)
 	b.ReportMetric(float64(mb)/(tv.Seconds()/n), "MB/s-vitrine")
 	if tools {
 		b.ReportMetric(tc.Seconds()/n, "s-coreutils")
