@@ -128,16 +128,24 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 		}
 	}
 	if err := store.Run(ctx, derivers); err != nil {
+		if ctx.Err() != nil {
+			return interrupted(opts.out)
+		}
 		return fmt.Errorf("images: %w\nnothing was written", err)
 	}
 	var errs []error
 	for _, e := range selected {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("interrupted; nothing was written: %w", err)
+		if ctx.Err() != nil {
+			return interrupted(opts.out)
 		}
 		if err := e.Export(ctx, b); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), err))
 		}
+	}
+	// An exporter stopped by the signal reports whatever it was doing
+	// when cancelled; say what happened instead.
+	if ctx.Err() != nil {
+		return interrupted(opts.out)
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w\nnothing was written", errors.Join(errs...))
@@ -149,6 +157,11 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 		fmt.Fprintf(a.stdout, "built %s (%d plates) into %s: %s\n", ex.Slug, len(ex.Plates), opts.out, strings.Join(b.Formats, ", "))
 	}
 	return nil
+}
+
+// interrupted is the error of a build stopped by SIGINT or SIGTERM.
+func interrupted(out string) error {
+	return fmt.Errorf("interrupted: nothing was written; the previous outputs in %s are unchanged", out)
 }
 
 type discard struct{}

@@ -264,7 +264,10 @@ func (b *Bag) write(ctx context.Context, s sink) (*Result, error) {
 			n, sums, err = s.stream(root+f.Path, f.Size, ctxReader{ctx, io.LimitReader(rc, f.Size+1)}, use)
 			rc.Close()
 			if err != nil {
-				if n != f.Size && n > 0 {
+				// Only a size mismatch found by the sink means the file
+				// changed; a failed write (disk full) or a cancelled
+				// build is reported as it is.
+				if errors.Is(err, ErrChanged) {
 					return nil, fmt.Errorf("%s: %w: it had %d bytes when the build started and now has more or fewer; run the build again", label, ErrChanged, f.Size)
 				}
 				return nil, fmt.Errorf("%s: %w", label, err)

@@ -1,0 +1,457 @@
+package main
+
+// Hostile-input, interruption and reproducibility tests run against the
+// real vitrine binary, built once per test run with `go build` (issue 8).
+// Each test uses small generated fixtures in temporary folders, except the
+// reproducibility test, which builds samples/victory-70.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vitrine-tools/vitrine/exporters"
+)
+
+var (
+	hostileBinOnce sync.Once
+	hostileBinDir  string
+	hostileBinPath string
+	hostileBinErr  error
+)
+
+// TestMain removes the vitrine binary built for the end-to-end tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if hostileBinDir != "" {
+		os.RemoveAll(hostileBinDir)
+	}
+	os.Exit(code)
+}
+
+// vitrineBin builds the real vitrine binary once per test run.
+func vitrineBin(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" {
+		t.Skip("end-to-end signal and file-system tests need a Unix system")
+	}
+	hostileBinOnce.Do(func() {
+		hostileBinDir, hostileBinErr = os.MkdirTemp("", "vitrine-e2e-bin-")
+		if hostileBinErr != nil {
+			return
+		}
+		hostileBinPath = filepath.Join(hostileBinDir, "vitrine")
+		cmd := exec.Command("go", "build", "-o", hostileBinPath, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			hostileBinErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if hostileBinErr != nil {
+		t.Fatal(hostileBinErr)
+	}
+	return hostileBinPath
+}
+
+// cleanEnv is the environment of a vitrine run: the test's, without
+// SOURCE_DATE_EPOCH and the locale and time zone, plus extra.
+func cleanEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "SOURCE_DATE_EPOCH", k == "TZ", k == "LANG", strings.HasPrefix(k, "LC_"):
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
+}
+
+// vitrineRun runs the binary to completion and returns its exit status and
+// output.
+func vitrineRun(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, vitrineBin(t), args...)
+	if env == nil {
+		env = cleanEnv()
+	}
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("running vitrine %s: %v", strings.Join(args, " "), err)
+		}
+		code = ee.ExitCode()
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// availableFormats returns the formats this version can build, found by
+// building a one-plate exhibition with each.
+func availableFormats(t *testing.T) []string {
+	t.Helper()
+	dir := writeTestExhibition(t, minimal)
+	var names []string
+	for _, e := range allExporters() {
+		code, _, _ := runCLI(t, "build", dir, "-q", "-o", t.TempDir(), "--cache-dir", t.TempDir(), "--formats", e.Name())
+		if code == 0 {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no format can be built")
+	}
+	return names
+}
+
+// hasFormat reports whether name is among the buildable formats; when it is
+// not, the test skips, or fails under CI.
+func needFormat(t *testing.T, formats []string, name string) bool {
+	t.Helper()
+	for _, f := range formats {
+		if f == name {
+			return true
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Errorf("format %s cannot be built in this version", name)
+	} else {
+		t.Logf("format %s cannot be built in this version: its checks are skipped", name)
+	}
+	return false
+}
+
+// treeSums returns the SHA-256 of every file under dir, and "dir" or
+// "link -> target" for folders and symbolic links, by slash path.
+func treeSums(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	sums := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			return nil
+		}
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			sums[rel] = "link -> " + target
+		case d.IsDir():
+			sums[rel] = "dir"
+		default:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			s := sha256.Sum256(data)
+			sums[rel] = hex.EncodeToString(s[:])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sums
+}
+
+// diffTrees describes how two treeSums results differ, or returns "".
+func diffTrees(a, b map[string]string) string {
+	var keys []string
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		va, oka := a[k]
+		vb, okb := b[k]
+		switch {
+		case !oka:
+			out = append(out, "only in second: "+k)
+		case !okb:
+			out = append(out, "only in first: "+k)
+		case va != vb:
+			out = append(out, "differs: "+k)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// copyTree copies the files and folders under src to dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// noisyJPEG encodes a w x h JPEG with enough noise that decoding and
+// packaging it takes measurable time.
+func noisyJPEG(t *testing.T, w, h int, seed uint32) []byte {
+	t.Helper()
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	x := seed | 1
+	for i := range img.Y {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		img.Y[i] = byte(i%w/12) + byte(x&31)
+	}
+	for i := range img.Cb {
+		img.Cb[i] = byte(i % 251)
+		img.Cr[i] = byte(i % 241)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// writeExhibition writes exhibition.yaml with a header and one plate per
+// image name, and the given image files, into a new folder.
+func writeExhibition(t *testing.T, header string, plates []string, files map[string][]byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteString("plates:\n")
+	for _, p := range plates {
+		b.WriteString(p)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const hostileHeader = `slug: hostile
+languages: [en]
+title: Hostile
+rights: http://creativecommons.org/licenses/by/4.0/
+edition: "2026-01-01"
+agents:
+  - name: Test Archive
+    roles: [publisher]
+`
+
+func plateYAML(number, caption, image string) string {
+	return fmt.Sprintf("  - number: %q\n    caption: %q\n    images: [{path: %q}]\n", number, caption, image)
+}
+
+// bigExhibition writes n plates of noisy 3000 x 2000 JPEGs (a few distinct
+// images, each copied several times).
+func bigExhibition(t *testing.T, n int) string {
+	t.Helper()
+	var distinct [][]byte
+	for i := 0; i < 3; i++ {
+		distinct = append(distinct, noisyJPEG(t, 3000, 2000, uint32(i+7)))
+	}
+	files := map[string][]byte{}
+	var plates []string
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprintf("p%02d.jpg", i)
+		// A different trailing byte after the end marker makes every file
+		// distinct for the hashes and the cache, at no encoding cost.
+		files[name] = append(append([]byte(nil), distinct[i%len(distinct)]...), byte(i))
+		plates = append(plates, plateYAML(fmt.Sprint(i), fmt.Sprintf("Plate %d", i), name))
+	}
+	return writeExhibition(t, hostileHeader, plates, files)
+}
+
+// leftovers lists the names under dir that a finished or aborted run must
+// not leave: staging folders and temporary files or folders.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var bad []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, exporters.StagePrefix) || strings.HasPrefix(name, ".tmp") ||
+			strings.HasSuffix(name, ".tmp") || strings.HasPrefix(name, ".old-") || strings.Contains(name, ".partial") {
+			rel, _ := filepath.Rel(dir, p)
+			bad = append(bad, rel)
+		}
+		return nil
+	})
+	return bad
+}
+
+// TestInterruptedBuildKeepsPreviousOutputs sends SIGINT or SIGTERM to a
+// real vitrine build while it reads the images and while it writes the
+// outputs, after a first complete build into the same OUT: the build must
+// stop promptly with a failure status, leave the previous outputs byte for
+// byte, and leave no staging folder or temporary file in OUT or the cache.
+func TestInterruptedBuildKeepsPreviousOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("interruption test skipped in -short mode")
+	}
+	bin := vitrineBin(t)
+	formats := strings.Join(availableFormats(t), ",")
+	dir := bigExhibition(t, 10)
+	first := t.TempDir()
+	firstCache := t.TempDir()
+	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-o", first, "--cache-dir", firstCache, "--formats", formats, "-j", "1"); code != 0 {
+		t.Fatalf("first build: exit %d\n%s", code, stderr)
+	}
+	want := treeSums(t, first)
+
+	stagingHas := func(out string, file bool) bool {
+		entries, _ := os.ReadDir(out)
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), exporters.StagePrefix) {
+				continue
+			}
+			if !file {
+				return true
+			}
+			found := false
+			filepath.WalkDir(filepath.Join(out, e.Name()), func(p string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type().IsRegular() {
+					found = true
+					return filepath.SkipAll
+				}
+				return nil
+			})
+			return found
+		}
+		return false
+	}
+
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		for _, phase := range []string{"images", "outputs"} {
+			t.Run(fmt.Sprintf("%v-during-%s", sig, phase), func(t *testing.T) {
+				out := t.TempDir()
+				copyTree(t, first, out)
+				cache := t.TempDir()
+				cmd := exec.Command(bin, "build", dir, "-o", out, "--cache-dir", cache, "--formats", formats, "-j", "1")
+				cmd.Env = cleanEnv()
+				var stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stderr, &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() { done <- cmd.Wait() }()
+				deadline := time.Now().Add(2 * time.Minute)
+				for !stagingHas(out, phase == "outputs") {
+					select {
+					case err := <-done:
+						t.Fatalf("build ended (%v) before it could be interrupted during %s; make the fixture bigger\n%s", err, phase, stderr.String())
+					case <-time.After(5 * time.Millisecond):
+					}
+					if time.Now().After(deadline) {
+						cmd.Process.Kill()
+						t.Fatal("the staging folder never appeared")
+					}
+				}
+				if phase == "images" {
+					time.Sleep(100 * time.Millisecond)
+				}
+				sent := time.Now()
+				if err := cmd.Process.Signal(sig); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				select {
+				case err = <-done:
+				case <-time.After(30 * time.Second):
+					cmd.Process.Kill()
+					<-done
+					t.Fatalf("still running 30 s after %v\n%s", sig, stderr.String())
+				}
+				latency := time.Since(sent)
+				t.Logf("stopped %v after %v", err, latency.Round(time.Millisecond))
+				if latency > 10*time.Second {
+					t.Errorf("took %v to stop after %v", latency, sig)
+				}
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != exitFail {
+					if strings.Contains(stderr.String(), "built hostile") {
+						t.Skipf("the build finished before the signal arrived (machine too fast for this fixture)")
+					}
+					t.Fatalf("want exit status %d after %v, got %v\n%s", exitFail, sig, err, stderr.String())
+				}
+				if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stderr.String(), "nothing was written") {
+					t.Errorf("the message does not say the build was interrupted and nothing written:\n%s", stderr.String())
+				}
+				if d := diffTrees(want, treeSums(t, out)); d != "" {
+					t.Errorf("previous outputs changed:\n%s", d)
+				}
+				if l := leftovers(t, cache); len(l) > 0 {
+					t.Errorf("cache holds half-written entries: %v", l)
+				}
+				if sig != syscall.SIGINT || phase != "outputs" {
+					return
+				}
+				// A rebuild after the interruption succeeds and gives the
+				// same bytes, whatever the cache was left with.
+				if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", cache, "--formats", formats); code != 0 {
+					t.Fatalf("rebuild: exit %d\n%s", code, stderr)
+				}
+				if d := diffTrees(want, treeSums(t, out)); d != "" {
+					t.Errorf("rebuild after the interruption differs from the first build:\n%s", d)
+				}
+			})
+		}
+	}
+}
