@@ -455,3 +455,106 @@ func TestInterruptedBuildKeepsPreviousOutputs(t *testing.T) {
 		}
 	}
 }
+
+// fullDiskCheck runs a build expected to fail for lack of room and checks it
+// names what could not be written, says nothing was written, and leaves OUT
+// as it was.
+func fullDiskCheck(t *testing.T, out string, want map[string]string, code int, stderr string, reason string) {
+	t.Helper()
+	if code != exitFail {
+		t.Fatalf("want exit status %d when the disk is full, got %d\n%s", exitFail, code, stderr)
+	}
+	if !strings.Contains(stderr, reason) || !strings.Contains(stderr, "nothing was written") {
+		t.Errorf("the message does not give the reason (%q) and say nothing was written:\n%s", reason, stderr)
+	}
+	if !strings.Contains(stderr, ".zip") && !strings.Contains(stderr, ".epub") && !strings.Contains(stderr, ".json") && !strings.Contains(stderr, ".jpg") {
+		t.Errorf("the message does not name the file that could not be written:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "changed while") {
+		t.Errorf("a failed write is reported as a changed file:\n%s", stderr)
+	}
+	if d := diffTrees(want, treeSums(t, out)); d != "" {
+		t.Errorf("OUT changed:\n%s", d)
+	}
+}
+
+// TestFullDiskFileSizeLimit runs the build under a file-size limit (ulimit
+// -f: Go ignores SIGXFSZ, so writes fail with EFBIG part-way through a
+// file): the error names the file and OUT keeps its previous outputs.
+func TestFullDiskFileSizeLimit(t *testing.T) {
+	bin := vitrineBin(t)
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("needs bash for ulimit")
+	}
+	formats := strings.Join(availableFormats(t), ",")
+	dir := bigExhibition(t, 3)
+	out := t.TempDir()
+	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats); code != 0 {
+		t.Fatalf("first build: exit %d\n%s", code, stderr)
+	}
+	want := treeSums(t, out)
+	// A caption edit, so that a complete build would change the outputs.
+	yml := filepath.Join(dir, "exhibition.yaml")
+	data, _ := os.ReadFile(yml)
+	os.WriteFile(yml, bytes.Replace(data, []byte("Plate 1"), []byte("Plate one"), 1), 0o644)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// 1024 blocks of 1 KiB: the masters alone are 2 MB each.
+	cmd := exec.CommandContext(ctx, "bash", "-c", `ulimit -f 1024 && exec "$0" "$@"`, bin,
+		"build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats)
+	cmd.Env = cleanEnv()
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	fullDiskCheck(t, out, want, code, stderr.String(), "file too large")
+}
+
+// TestFullDiskTmpfs builds into a small tmpfs (Linux, as root, where mount
+// is permitted; skipped elsewhere): the build fails with "no space left on
+// device" naming the file, OUT keeps its previous outputs, and the space
+// the failed build used is given back.
+func TestFullDiskTmpfs(t *testing.T) {
+	vitrineBin(t)
+	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs Linux and root")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "vitrine-test", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s); the file-size-limit test covers a full disk", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount: %v %s", err, out)
+		}
+	})
+	formats := strings.Join(availableFormats(t), ",")
+	out := filepath.Join(mnt, "out")
+	// The previous outputs: the exhibition with one plate.
+	small := bigExhibition(t, 1)
+	if code, _, stderr := vitrineRun(t, nil, "build", small, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats); code != 0 {
+		t.Fatalf("first build: exit %d\n%s", code, stderr)
+	}
+	want := treeSums(t, out)
+	var before syscall.Statfs_t
+	if err := syscall.Statfs(mnt, &before); err != nil {
+		t.Fatal(err)
+	}
+	dir := bigExhibition(t, 4)
+	code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats)
+	fullDiskCheck(t, out, want, code, stderr, "no space left on device")
+	var after syscall.Statfs_t
+	if err := syscall.Statfs(mnt, &after); err != nil {
+		t.Fatal(err)
+	}
+	if after.Bfree != before.Bfree {
+		t.Errorf("the failed build kept %d blocks of the disk", int64(before.Bfree)-int64(after.Bfree))
+	}
+}
