@@ -102,42 +102,63 @@ func (o *Output) WriteFile(rel string, data []byte) error {
 // Commit moves every declared product from the staging folder into OUT,
 // replacing the previous version, then removes the staging folder. Each
 // product is replaced by renames only: a folder that existed is first moved
-// aside and deleted after the new one is in place.
+// aside and deleted after the new one is in place. The renames go through
+// an os.Root on OUT, so a folder of OUT that is a symbolic link to somewhere
+// outside OUT is refused rather than written through.
 func (o *Output) Commit() error {
+	defer o.Abort()
+	root, err := os.OpenRoot(o.dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	rels := make([]string, 0, len(o.products))
 	for r := range o.products {
 		rels = append(rels, r)
 	}
 	sort.Strings(rels)
+	// Check every product and make its folders before moving any, so
+	// that a refused product leaves all the previous ones in place.
 	var errs []error
 	for _, rel := range rels {
-		src := filepath.Join(o.StageDir(), filepath.FromSlash(rel))
-		dst := filepath.Join(o.dir, filepath.FromSlash(rel))
-		if _, err := os.Lstat(src); err != nil {
+		if _, err := root.Lstat(filepath.Join(o.stageRel, filepath.FromSlash(rel))); err != nil {
 			errs = append(errs, fmt.Errorf("product %s was declared but not written", rel))
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			errs = append(errs, err)
-			continue
+		if err := root.MkdirAll(filepath.Dir(filepath.FromSlash(rel)), 0o755); err != nil {
+			errs = append(errs, commitError(rel, err))
 		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	for _, rel := range rels {
+		src := filepath.Join(o.stageRel, filepath.FromSlash(rel))
+		dst := filepath.FromSlash(rel)
 		old := ""
-		if st, err := os.Lstat(dst); err == nil && st.IsDir() {
-			old = filepath.Join(o.StageDir(), ".old-"+strings.ReplaceAll(rel, "/", "_"))
-			if err := os.Rename(dst, old); err != nil {
-				errs = append(errs, err)
+		if st, err := root.Lstat(dst); err == nil && st.IsDir() {
+			old = filepath.Join(o.stageRel, ".old-"+strings.ReplaceAll(rel, "/", "_"))
+			if err := root.Rename(dst, old); err != nil {
+				errs = append(errs, commitError(rel, err))
 				continue
 			}
 		}
-		if err := os.Rename(src, dst); err != nil {
+		if err := root.Rename(src, dst); err != nil {
 			if old != "" {
-				_ = os.Rename(old, dst)
+				_ = root.Rename(old, dst)
 			}
-			errs = append(errs, err)
+			errs = append(errs, commitError(rel, err))
 		}
 	}
-	o.Abort()
 	return errors.Join(errs...)
+}
+
+// commitError explains a failed move of the product rel into out.
+func commitError(rel string, err error) error {
+	if strings.Contains(err.Error(), "escapes") {
+		return fmt.Errorf("%s: a folder on the way is a symbolic link out of the output folder; vitrine writes only inside it: remove the link, or build into the link's target", rel)
+	}
+	return fmt.Errorf("%s: %w", rel, err)
 }
 
 // Abort removes the staging folder and everything in it. It is safe to call

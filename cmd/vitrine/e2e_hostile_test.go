@@ -558,3 +558,164 @@ func TestFullDiskTmpfs(t *testing.T) {
 		t.Errorf("the failed build kept %d blocks of the disk", int64(before.Bfree)-int64(after.Bfree))
 	}
 }
+
+// TestImagePathsCannotLeaveTheExhibition gives image references that try
+// to read outside the exhibition folder (absolute, "..", unclean, NUL,
+// backslash, symbolic links to a file or a folder outside): validate and
+// build report every one of them in one run, naming the plate, and build
+// writes nothing.
+func TestImagePathsCannotLeaveTheExhibition(t *testing.T) {
+	vitrineBin(t)
+	outside := t.TempDir()
+	secret := noisyJPEG(t, 16, 16, 3)
+	os.WriteFile(filepath.Join(outside, "secret.jpg"), secret, 0o644)
+	refs := []string{
+		filepath.Join(outside, "secret.jpg"),
+		"../" + filepath.Base(outside) + "/secret.jpg",
+		"link-file.jpg",
+		"link-dir/secret.jpg",
+		"a\x00b.jpg",
+		"sub/../ok.jpg",
+		`sub\ok.jpg`,
+		"C:/secret.jpg",
+	}
+	var plates []string
+	for i, r := range refs {
+		plates = append(plates, plateYAML(fmt.Sprint(i+1), fmt.Sprintf("Plate %d", i+1), r))
+	}
+	plates = append(plates, plateYAML("99", "Fine", "ok.jpg"))
+	dir := writeExhibition(t, hostileHeader, plates, map[string][]byte{"ok.jpg": secret, "sub/ok.jpg": secret})
+	// The exhibition folder must sit next to outside for the ".." case.
+	moved := filepath.Join(filepath.Dir(outside), "exh-"+filepath.Base(outside))
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
+	dir = moved
+	t.Cleanup(func() { os.RemoveAll(moved) })
+	if err := os.Symlink(filepath.Join(outside, "secret.jpg"), filepath.Join(dir, "link-file.jpg")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "link-dir")); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"validate", "build"} {
+		t.Run(cmd, func(t *testing.T) {
+			args := []string{cmd, dir}
+			out := t.TempDir()
+			if cmd == "build" {
+				args = append(args, "-o", out, "--cache-dir", t.TempDir())
+			}
+			code, stdout, stderr := vitrineRun(t, nil, args...)
+			if code != exitFail {
+				t.Fatalf("exit %d, want %d\n%s%s", code, exitFail, stdout, stderr)
+			}
+			for i := range refs {
+				if want := fmt.Sprintf("plates[%d].images[0].path", i); !strings.Contains(stderr, want) {
+					t.Errorf("no error for %q (%s)", refs[i], want)
+				}
+			}
+			if strings.Contains(stderr, fmt.Sprintf("plates[%d].", len(refs))) {
+				t.Errorf("the safe reference was reported:\n%s", stderr)
+			}
+			if t.Failed() {
+				t.Logf("output:\n%s", stderr)
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Errorf("build wrote into OUT: %v", entries)
+			}
+		})
+	}
+}
+
+// TestNothingWrittenThroughSymlinksInOut makes the product folders of OUT
+// symbolic links to folders outside OUT, and a product file a link to a file
+// outside: the build must not write through them. OUT itself may be a
+// link (the user chose it).
+func TestNothingWrittenThroughSymlinksInOut(t *testing.T) {
+	vitrineBin(t)
+	formats := availableFormats(t)
+	dir := bigExhibitionSmall(t)
+
+	t.Run("product folders are links out", func(t *testing.T) {
+		out := t.TempDir()
+		elsewhere := t.TempDir()
+		for _, f := range []string{"epub", "iiif", "bags"} {
+			os.Mkdir(filepath.Join(elsewhere, f), 0o755)
+			if err := os.Symlink(filepath.Join(elsewhere, f), filepath.Join(out, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := treeSums(t, out)
+		code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", strings.Join(formats, ","))
+		if code != exitFail {
+			t.Errorf("exit %d, want %d: a link out of OUT must be refused\n%s", code, exitFail, stderr)
+		}
+		t.Logf("%s", stderr)
+		if d := diffTrees(map[string]string{"epub": "dir", "iiif": "dir", "bags": "dir"}, treeSums(t, elsewhere)); d != "" {
+			t.Errorf("written outside OUT:\n%s", d)
+		}
+		if d := diffTrees(before, treeSums(t, out)); d != "" {
+			t.Errorf("OUT changed:\n%s", d)
+		}
+	})
+
+	t.Run("product file is a link out", func(t *testing.T) {
+		out := t.TempDir()
+		elsewhere := t.TempDir()
+		victim := filepath.Join(elsewhere, "victim")
+		os.WriteFile(victim, []byte("do not touch"), 0o644)
+		for _, rel := range []string{exporters.EPUBPath("hostile"), exporters.BagPath("hostile", "zip"), exporters.CollectionPath()} {
+			p := filepath.Join(out, filepath.FromSlash(rel))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.Symlink(victim, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", strings.Join(formats, ","))
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		if b, _ := os.ReadFile(victim); string(b) != "do not touch" {
+			t.Errorf("the file a product link pointed to was overwritten")
+		}
+		if l := leftovers(t, out); len(l) > 0 {
+			t.Errorf("left in OUT: %v", l)
+		}
+	})
+
+	t.Run("OUT is a link", func(t *testing.T) {
+		real := t.TempDir()
+		out := filepath.Join(t.TempDir(), "out")
+		if err := os.Symlink(real, out); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", strings.Join(formats, ","))
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(real, filepath.FromSlash(exporters.BagPath("hostile", "zip")))); err != nil && contains(formats, "bagit") {
+			t.Errorf("the bag is not in the folder OUT links to: %v", err)
+		}
+		if l := leftovers(t, real); len(l) > 0 {
+			t.Errorf("left in OUT: %v", l)
+		}
+	})
+}
+
+// bigExhibitionSmall is a two-plate exhibition of small images.
+func bigExhibitionSmall(t *testing.T) string {
+	t.Helper()
+	img := noisyJPEG(t, 64, 48, 5)
+	return writeExhibition(t, hostileHeader,
+		[]string{plateYAML("1", "One", "one.jpg"), plateYAML("2", "Two", "two.jpg")},
+		map[string][]byte{"one.jpg": img, "two.jpg": append(append([]byte(nil), img...), 1)})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
