@@ -88,6 +88,9 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 		add(Pos{root.Line, root.Column}, "", "the file must be a mapping of fields (slug, title, plates, ...)", "see samples/ for an example")
 		return nil, &ps
 	}
+	checkEscapes(root, func(pos Pos, msg string) {
+		add(pos, "", msg, "remove the escape; captions and titles cannot hold control characters")
+	})
 	checkFields(root, reflect.TypeOf(Exhibition{}), "", ex.Positions, func(pos Pos, path, msg, hint string) { add(pos, path, msg, hint) })
 	if err := root.Decode(ex); err != nil {
 		var te *yaml.TypeError
@@ -152,6 +155,30 @@ func checkText(raw []byte) []textProblem {
 		col++
 	}
 	return out
+}
+
+// checkEscapes reports control characters that reach a value through an
+// escape in a double-quoted string ("\0", "\u0007", "\x1b"), which
+// checkText cannot see in the raw bytes: one problem per value, at its
+// position.
+func checkEscapes(n *yaml.Node, add func(Pos, string)) {
+	if n.Kind == yaml.ScalarNode {
+		for i, r := range n.Value {
+			if isControl(r) {
+				add(Pos{n.Line, n.Column}, fmt.Sprintf("control character U+%04X in this value (character %d)", r, utf8.RuneCountInString(n.Value[:i])+1))
+				break
+			}
+		}
+	}
+	for _, c := range n.Content {
+		checkEscapes(c, add)
+	}
+}
+
+// isControl reports the control characters refused in text: C0 except tab,
+// line feed and carriage return, DEL, and C1.
+func isControl(r rune) bool {
+	return r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0))
 }
 
 // checkFields walks the YAML tree against the Go type, reporting unknown
@@ -312,6 +339,8 @@ func CheckRelPath(rel string) error {
 		return fmt.Errorf("%w: empty path", ErrUnsafePath)
 	case strings.HasPrefix(rel, "/") || filepath.IsAbs(rel) || (len(rel) > 1 && rel[1] == ':'):
 		return fmt.Errorf("%w: %q is absolute; give a path relative to the exhibition folder", ErrUnsafePath, rel)
+	case strings.ContainsFunc(rel, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || isControl(r) }):
+		return fmt.Errorf("%w: %q contains a control character; rename the file", ErrUnsafePath, rel)
 	case strings.Contains(rel, `\`):
 		return fmt.Errorf("%w: %q contains a backslash; use / between folders", ErrUnsafePath, rel)
 	case !fs.ValidPath(rel):

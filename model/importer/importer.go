@@ -69,6 +69,10 @@ func (n Notice) String() string {
 // ErrEncoding is wrapped by CheckText's errors: the input is not UTF-8.
 var ErrEncoding = errors.New("not UTF-8")
 
+// ErrControl is wrapped by CheckText's errors: the input holds a control
+// character other than tab, line feed and carriage return.
+var ErrControl = errors.New("control character")
+
 // CheckText returns data without a UTF-8 byte order mark, or an error naming
 // the encoding the input seems to be in (UTF-16, UTF-32, Latin-1/Windows-1252)
 // and the line of the first bad byte.
@@ -100,6 +104,19 @@ func CheckText(data []byte) ([]byte, error) {
 		}
 		line := 1 + bytes.Count(data[:i], []byte{'\n'})
 		return nil, fmt.Errorf("%w: line %d has the byte 0x%02X, which is not UTF-8; the file looks like Latin-1 (ISO 8859-1) or Windows-1252: save it as UTF-8 (in Excel: \"CSV UTF-8\")", ErrEncoding, line, data[i])
+	}
+	// Other control characters cannot be written to the exhibition file
+	// (model.Load refuses them, escaped or not): name the first one.
+	line, col := 1, 1
+	for _, r := range string(data) {
+		switch {
+		case r == '\n':
+			line, col = line+1, 0
+		case r == '\t' || r == '\r':
+		case r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0):
+			return nil, fmt.Errorf("%w: line %d, column %d holds U+%04X; remove it (it cannot appear in a caption or title)", ErrControl, line, col, r)
+		}
+		col++
 	}
 	return data, nil
 }

@@ -47,3 +47,22 @@ func TestCheckText(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTextControl: a control character other than tab and line ends is
+// refused with its line and column (model.Load would refuse it later).
+func TestCheckTextControl(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\nb\x01c":      "line 2, column 2 holds U+0001",
+		"ok\tok\r\n\x1b": "line 2, column 1 holds U+001B",
+		"é\u0085":        "line 1, column 2 holds U+0085",
+		"x\x7f":          "line 1, column 2 holds U+007F",
+	} {
+		_, err := CheckText([]byte(in))
+		if !errors.Is(err, ErrControl) || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckText(%q) = %v, want %q", in, err, want)
+		}
+	}
+	if _, err := CheckText([]byte("tab\there\r\nnext line\n")); err != nil {
+		t.Errorf("tabs and line ends refused: %v", err)
+	}
+}
