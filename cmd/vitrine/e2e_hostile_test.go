@@ -12,8 +12,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/jpeg"
+	"image/png"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -718,4 +720,119 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// pngHeader is the start of a PNG claiming w x h pixels: signature and a
+// valid IHDR chunk, no image data.
+func pngHeader(w, h uint32) []byte {
+	ihdr := []byte("IHDR")
+	ihdr = append(ihdr, byte(w>>24), byte(w>>16), byte(w>>8), byte(w), byte(h>>24), byte(h>>16), byte(h>>8), byte(h), 8, 2, 0, 0, 0)
+	b := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")
+	b = append(b, ihdr...)
+	c := crc32.ChecksumIEEE(ihdr)
+	return append(b, byte(c>>24), byte(c>>16), byte(c>>8), byte(c))
+}
+
+// TestEveryProblemInOneRun: an exhibition with many different mistakes
+// gets all of them from one validate and from one build, each naming the
+// place, and build writes nothing.
+func TestEveryProblemInOneRun(t *testing.T) {
+	vitrineBin(t)
+	ok := noisyJPEG(t, 32, 24, 9)
+	header := strings.Replace(hostileHeader, "edition:", "opening: 27/07/2023\nedition:", 1)
+	plates := []string{
+		plateYAML("1", "Missing", "missing.jpg"),
+		plateYAML("2", "Text named .jpg", "fake.jpg"),
+		plateYAML("3", "Empty", "empty.jpg"),
+		plateYAML("3", "Duplicate number", "ok.jpg"),
+		"  - number: \"5\"\n    caption: Bad date\n    date: {text: 'sometime', normalized: '1953-13-45'}\n    images: [{path: ok2.jpg}]\n",
+		plateYAML("6", "A PNG claiming 100000 x 100000 pixels", "huge.png"),
+	}
+	dir := writeExhibition(t, header, plates, map[string][]byte{
+		"fake.jpg":  []byte("this is a caption list, not a photograph\n"),
+		"empty.jpg": {},
+		"ok.jpg":    ok,
+		"ok2.jpg":   append(append([]byte(nil), ok...), 2),
+		"huge.png":  pngHeader(100000, 100000),
+	})
+	wants := []struct{ what, text string }{
+		{"missing image", `plates[0].images[0].path: image "missing.jpg" not found`},
+		{"fake image", "fake.jpg"},
+		{"empty image", "empty.jpg"},
+		{"duplicate number", `plate number "3" is also used`},
+		{"bad date", "plates[4].date.normalized"},
+		{"bad opening", `"27/07/2023" is not a date`},
+		{"pixel limit", "huge.png"},
+	}
+	for _, cmd := range []string{"validate", "build"} {
+		t.Run(cmd, func(t *testing.T) {
+			args := []string{cmd, dir}
+			out := t.TempDir()
+			if cmd == "build" {
+				args = append(args, "-o", out, "--cache-dir", t.TempDir())
+			}
+			code, stdout, stderr := vitrineRun(t, nil, args...)
+			if code != exitFail {
+				t.Errorf("exit %d, want %d", code, exitFail)
+			}
+			for _, w := range wants {
+				if !strings.Contains(stderr, w.text) {
+					t.Errorf("%s not reported (want %q)", w.what, w.text)
+				}
+			}
+			if !strings.Contains(stderr, "nothing was written") {
+				t.Error("does not say nothing was written")
+			}
+			if t.Failed() {
+				t.Logf("output:\n%s%s", stdout, stderr)
+			}
+			if entries, _ := os.ReadDir(out); len(entries) != 0 {
+				t.Errorf("build wrote into OUT: %v", entries)
+			}
+		})
+	}
+}
+
+// TestEveryBrokenImageInOneBuild: images whose header is fine but whose
+// data is cut short pass validate, and the build reports every one of them
+// by file in one run, and writes nothing.
+func TestEveryBrokenImageInOneBuild(t *testing.T) {
+	vitrineBin(t)
+	good := noisyJPEG(t, 320, 240, 11)
+	var pngBuf bytes.Buffer
+	png.Encode(&pngBuf, image.NewGray(image.Rect(0, 0, 300, 200)))
+	dir := writeExhibition(t, hostileHeader, []string{
+		plateYAML("1", "Fine", "fine.jpg"),
+		plateYAML("2", "Cut JPEG", "cut.jpg"),
+		plateYAML("3", "Cut PNG", "cut.png"),
+		plateYAML("4", "Cut JPEG again", "cut2.jpg"),
+	}, map[string][]byte{
+		"fine.jpg": good,
+		"cut.jpg":  good[:len(good)/2],
+		"cut2.jpg": good[:len(good)/3],
+		"cut.png":  pngBuf.Bytes()[:pngBuf.Len()-20],
+	})
+	out := t.TempDir()
+	os.WriteFile(filepath.Join(out, "previous.txt"), []byte("keep"), 0o644)
+	code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir())
+	if code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+	for _, f := range []string{"cut.jpg", "cut2.jpg", "cut.png"} {
+		if !strings.Contains(stderr, f) {
+			t.Errorf("%s not reported", f)
+		}
+	}
+	if strings.Contains(stderr, "fine.jpg:") {
+		t.Error("the good image was reported")
+	}
+	if !strings.Contains(stderr, "nothing was written") {
+		t.Error("does not say nothing was written")
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", stderr)
+	}
+	if d := diffTrees(map[string]string{"previous.txt": treeSums(t, out)["previous.txt"]}, treeSums(t, out)); d != "" || len(leftovers(t, out)) > 0 {
+		t.Errorf("OUT changed: %s", d)
+	}
 }
