@@ -6,6 +6,7 @@ package main
 // reproducibility test, which builds samples/victory-70.
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -834,5 +835,95 @@ func TestEveryBrokenImageInOneBuild(t *testing.T) {
 	}
 	if d := diffTrees(map[string]string{"previous.txt": treeSums(t, out)["previous.txt"]}, treeSums(t, out)); d != "" || len(leftovers(t, out)) > 0 {
 		t.Errorf("OUT changed: %s", d)
+	}
+}
+
+// TestReproducibleBuild builds samples/victory-70 twice, from copies in two
+// different folders, into two different OUT folders, with different time
+// zones, locales, umasks, file modes, job counts and caches: every file of
+// OUT (EPUB, manifests, info.json, tiles, bag) must be byte-identical.
+func TestReproducibleBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reproducibility test builds the whole sample; skipped in -short mode")
+	}
+	bin := vitrineBin(t)
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("needs bash for umask")
+	}
+	sample, err := filepath.Abs(filepath.Join("..", "..", "samples", "victory-70"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats := availableFormats(t)
+	runs := []struct {
+		name, umask string
+		env         []string
+		jobs        string
+		mode        os.FileMode
+	}{
+		{"a", "022", []string{"TZ=Pacific/Chatham", "LANG=tr_TR.UTF-8", "LC_ALL=tr_TR.UTF-8"}, "1", 0o644},
+		{"b/deeper/path with space", "077", []string{"TZ=UTC", "LANG=C"}, "3", 0o600},
+	}
+	var trees []map[string]string
+	var outs []string
+	for _, r := range runs {
+		dir := filepath.Join(t.TempDir(), r.name)
+		copyTree(t, sample, dir)
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				os.Chmod(p, r.mode)
+			}
+			return nil
+		})
+		out := filepath.Join(t.TempDir(), r.name, "out")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		cmd := exec.CommandContext(ctx, "bash", "-c", `umask "$1" && shift && exec "$@"`, "-", r.umask, bin,
+			"build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "-j", r.jobs, "--formats", strings.Join(formats, ","))
+		cmd.Env = cleanEnv(r.env...)
+		start := time.Now()
+		b, err := cmd.CombinedOutput()
+		cancel()
+		if err != nil {
+			t.Fatalf("build %s: %v\n%s", r.name, err, b)
+		}
+		t.Logf("build %s: %v", r.name, time.Since(start).Round(time.Millisecond))
+		trees = append(trees, treeSums(t, out))
+		outs = append(outs, out)
+	}
+	if len(trees[0]) == 0 {
+		t.Fatal("the build wrote nothing")
+	}
+	if d := diffTrees(trees[0], trees[1]); d != "" {
+		t.Errorf("the two builds differ:\n%s\n(kept in %s and %s)", d, outs[0], outs[1])
+	}
+	var kinds []string
+	for _, rel := range []string{exporters.EPUBPath("victory-70"), exporters.ManifestPath("victory-70"), exporters.CollectionPath(), exporters.BagPath("victory-70", "zip")} {
+		if _, ok := trees[0][rel]; ok {
+			kinds = append(kinds, rel)
+		}
+	}
+	t.Logf("%d files compared, including %v", len(trees[0]), kinds)
+	if len(kinds) == 0 {
+		t.Error("none of the expected products was built")
+	}
+	// Every ZIP (the bag, the EPUB) also holds no entry time but the
+	// edition's, whatever the time zone.
+	for rel := range trees[0] {
+		if !strings.HasSuffix(rel, ".zip") && !strings.HasSuffix(rel, ".epub") {
+			continue
+		}
+		zr, err := zip.OpenReader(filepath.Join(outs[1], filepath.FromSlash(rel)))
+		if err != nil {
+			t.Errorf("%s: %v", rel, err)
+			continue
+		}
+		times := map[string]bool{}
+		for _, f := range zr.File {
+			times[f.Modified.UTC().Format(time.RFC3339)] = true
+		}
+		zr.Close()
+		if len(times) != 1 {
+			t.Errorf("%s: entries carry %d different times: %v", rel, len(times), times)
+		}
 	}
 }
