@@ -1,0 +1,252 @@
+package iiif
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/vitrine-tools/vitrine/exporters/assets"
+)
+
+// TileSize is the width and height of every tile, in pixels of its level.
+const TileSize = 512
+
+// Quality is the JPEG quality of tiles, sizes and full-size images.
+const Quality = 85
+
+// pyramid is the level-0 layout of one image: which scale factors exist and
+// which whole-image sizes are listed. It depends only on the image's size
+// (after EXIF orientation), so the manifest and info.json can be written
+// from the asset store's Master without touching a pixel.
+type pyramid struct {
+	W, H int
+	// Factors are the scale factors 1, 2, 4, ... down to the first one at
+	// which the whole image fits in one tile.
+	Factors []int
+	// Sizes are the whole-image sizes listed in info.json, smallest first:
+	// the image at every scale factor but 1 (OpenSeadragon adds the full
+	// size itself), or the full size alone for an image of one level.
+	Sizes []size
+}
+
+type size struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func newPyramid(w, h int) pyramid {
+	p := pyramid{W: w, H: h}
+	for sf := 1; ; sf *= 2 {
+		p.Factors = append(p.Factors, sf)
+		if ceilDiv(w, sf) <= TileSize && ceilDiv(h, sf) <= TileSize {
+			break
+		}
+	}
+	for i := len(p.Factors) - 1; i >= 1; i-- {
+		sf := p.Factors[i]
+		p.Sizes = append(p.Sizes, size{ceilDiv(w, sf), ceilDiv(h, sf)})
+	}
+	if len(p.Sizes) == 0 {
+		p.Sizes = []size{{w, h}}
+	}
+	return p
+}
+
+// sizePath is the file of a listed size, relative to the image service.
+func sizePath(s size) string { return fmt.Sprintf("full/%d,%d/0/default.jpg", s.Width, s.Height) }
+
+// maxPath is the full-size image, relative to the image service.
+const maxPath = "full/max/0/default.jpg"
+
+// piece is one file of the pyramid: a rectangle of a level, and its path.
+type piece struct {
+	path  string
+	level int
+	rect  image.Rectangle
+}
+
+// pieces lists every file of the pyramid, each once, sorted by path: every
+// tile exactly as OpenSeadragon names it for an Image API 3 level-0 service
+// (edge tiles sized by rounding the level size up), every listed size, and
+// full/max.
+func (p pyramid) pieces() []piece {
+	seen := map[string]bool{}
+	var out []piece
+	add := func(pc piece) {
+		if !seen[pc.path] {
+			seen[pc.path] = true
+			out = append(out, pc)
+		}
+	}
+	add(piece{maxPath, 0, image.Rect(0, 0, p.W, p.H)})
+	for n, sf := range p.Factors {
+		lw, lh := ceilDiv(p.W, sf), ceilDiv(p.H, sf)
+		if n > 0 || len(p.Factors) == 1 {
+			add(piece{sizePath(size{lw, lh}), n, image.Rect(0, 0, lw, lh)})
+		}
+		if lw < TileSize && lh < TileSize {
+			continue // OpenSeadragon asks for this level as a size, not as tiles
+		}
+		for ty := 0; ty*TileSize < lh; ty++ {
+			for tx := 0; tx*TileSize < lw; tx++ {
+				out := image.Rect(tx*TileSize, ty*TileSize, min((tx+1)*TileSize, lw), min((ty+1)*TileSize, lh))
+				add(piece{p.tilePath(sf, tx, ty, out.Dx(), out.Dy()), n, out})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// tilePath is the URL path (relative to the service) of tile tx,ty at scale
+// factor sf whose pixel size is sw x sh, as OpenSeadragon builds it.
+func (p pyramid) tilePath(sf, tx, ty, sw, sh int) string {
+	x, y := tx*TileSize*sf, ty*TileSize*sf
+	rw, rh := min(TileSize*sf, p.W-x), min(TileSize*sf, p.H-y)
+	region := fmt.Sprintf("%d,%d,%d,%d", x, y, rw, rh)
+	if x == 0 && y == 0 && rw == p.W && rh == p.H {
+		region = "full"
+	}
+	sz := fmt.Sprintf("%d,%d", sw, sh)
+	if sw == p.W && sh == p.H {
+		sz = "max"
+	}
+	return region + "/" + sz + "/0/default.jpg"
+}
+
+// Pyramid is the asset deriver of a level-0 image service: tiles, listed
+// sizes and the full-size image, as files laid out like Image API URLs
+// ("0,0,1024,1024/512,512/0/default.jpg"). Its files do not depend on the
+// base URL, which appears only in info.json, written at export time.
+type Pyramid struct{}
+
+// Key implements assets.Deriver.
+func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v1/tile%d/q%d", TileSize, Quality) }
+
+// Derive implements assets.Deriver. Every file is a crop of one halved level
+// of src (never a resample of the master per tile); files are encoded by a
+// small pool of goroutines, since image/jpeg encodes on one core.
+func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
+	w, h := src.Size()
+	p := newPyramid(w, h)
+	levels := make([]image.Image, len(p.Factors))
+	for n := range p.Factors {
+		levels[n] = src.Level(n)
+		if b := levels[n].Bounds(); b.Dx() != ceilDiv(w, p.Factors[n]) || b.Dy() != ceilDiv(h, p.Factors[n]) {
+			return fmt.Errorf("level %d is %dx%d, want %dx%d", n, b.Dx(), b.Dy(), ceilDiv(w, p.Factors[n]), ceilDiv(h, p.Factors[n]))
+		}
+	}
+	jobs := p.pieces()
+	// Largest first, so the full-size image does not finish last alone.
+	sort.SliceStable(jobs, func(i, j int) bool {
+		return jobs[i].rect.Dx()*jobs[i].rect.Dy() > jobs[j].rect.Dx()*jobs[j].rect.Dy()
+	})
+	return runPool(ctx, len(jobs), func(i int) error {
+		pc := jobs[i]
+		img := levels[pc.level]
+		b := img.Bounds()
+		return writeJPEG(dst, pc.path, subImage(img, pc.rect.Add(b.Min)))
+	})
+}
+
+// Plain is the asset deriver used with --iiif-tiles=false: the full-size
+// image and a thumbnail, both plain JPEG files with no image service.
+type Plain struct{}
+
+// ThumbEdge is the longest side of a thumbnail without an image service.
+const ThumbEdge = 400
+
+// Key implements assets.Deriver.
+func (Plain) Key() string { return fmt.Sprintf("iiif-plain/v1/thumb%d/q%d", ThumbEdge, Quality) }
+
+// Derive implements assets.Deriver.
+func (Plain) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
+	return runPool(ctx, 2, func(i int) error {
+		if i == 0 {
+			return writeJPEG(dst, "full.jpg", src.Full())
+		}
+		tw, th := src.Fit(ThumbEdge)
+		return writeJPEG(dst, "thumb.jpg", src.Resize(tw, th))
+	})
+}
+
+func writeJPEG(dst *assets.Dir, rel string, img image.Image) error {
+	f, err := dst.Create(rel)
+	if err != nil {
+		return err
+	}
+	if err := assets.EncodeJPEG(f, img, Quality); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	return f.Close()
+}
+
+type subImager interface {
+	SubImage(image.Rectangle) image.Image
+}
+
+// subImage crops without copying when the image type allows it.
+func subImage(img image.Image, r image.Rectangle) image.Image {
+	if r == img.Bounds() {
+		return img
+	}
+	if s, ok := img.(subImager); ok {
+		return s.SubImage(r)
+	}
+	out := image.NewNRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := 0; y < r.Dy(); y++ {
+		for x := 0; x < r.Dx(); x++ {
+			out.Set(x, y, img.At(r.Min.X+x, r.Min.Y+y))
+		}
+	}
+	return out
+}
+
+// poolSize bounds the encoders working on one image; the asset store already
+// runs several images at once.
+func poolSize() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
+
+// runPool calls do(0..n-1) on a few goroutines and returns the first error;
+// it stops handing out work once ctx is done or a call failed.
+func runPool(ctx context.Context, n int, do func(int) error) error {
+	var (
+		mu    sync.Mutex
+		next  int
+		first error
+		wg    sync.WaitGroup
+	)
+	for range min(poolSize(), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if first == nil {
+					first = ctx.Err()
+				}
+				if first != nil || next >= n {
+					mu.Unlock()
+					return
+				}
+				i := next
+				next++
+				mu.Unlock()
+				if err := do(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
