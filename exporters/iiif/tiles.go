@@ -27,8 +27,8 @@ type pyramid struct {
 	// which the whole image fits in one tile.
 	Factors []int
 	// Sizes are the whole-image sizes listed in info.json, smallest first:
-	// the image at every scale factor but 1 (OpenSeadragon adds the full
-	// size itself), or the full size alone for an image of one level.
+	// the image at every scale factor but 1 whose sides are at most
+	// MaxListedSize, or the full size alone for an image of one level.
 	Sizes []size
 }
 
@@ -36,6 +36,13 @@ type size struct {
 	Width  int `json:"width"`
 	Height int `json:"height"`
 }
+
+// MaxListedSize bounds the sides of the sizes listed in info.json (besides
+// the full size, which is always available as full/max): viewers use listed
+// sizes for thumbnails and previews, and each one is a whole-image JPEG to
+// encode, so a 24-megapixel master lists 1500x1000 and smaller, not
+// 3000x2000.
+const MaxListedSize = 2048
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
@@ -49,7 +56,10 @@ func newPyramid(w, h int) pyramid {
 	}
 	for i := len(p.Factors) - 1; i >= 1; i-- {
 		sf := p.Factors[i]
-		p.Sizes = append(p.Sizes, size{ceilDiv(w, sf), ceilDiv(h, sf)})
+		s := size{ceilDiv(w, sf), ceilDiv(h, sf)}
+		if i == len(p.Factors)-1 || max(s.Width, s.Height) <= MaxListedSize {
+			p.Sizes = append(p.Sizes, s)
+		}
 	}
 	if len(p.Sizes) == 0 {
 		p.Sizes = []size{{w, h}}
@@ -86,7 +96,7 @@ func (p pyramid) pieces() []piece {
 	add(piece{maxPath, 0, image.Rect(0, 0, p.W, p.H)})
 	for n, sf := range p.Factors {
 		lw, lh := ceilDiv(p.W, sf), ceilDiv(p.H, sf)
-		if n > 0 || len(p.Factors) == 1 {
+		if p.listed(lw, lh) {
 			add(piece{sizePath(size{lw, lh}), n, image.Rect(0, 0, lw, lh)})
 		}
 		if lw < TileSize && lh < TileSize {
@@ -101,6 +111,15 @@ func (p pyramid) pieces() []piece {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	return out
+}
+
+func (p pyramid) listed(w, h int) bool {
+	for _, s := range p.Sizes {
+		if s.Width == w && s.Height == h {
+			return true
+		}
+	}
+	return false
 }
 
 // tilePath is the URL path (relative to the service) of tile tx,ty at scale
