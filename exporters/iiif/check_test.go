@@ -3,6 +3,7 @@ package iiif
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -64,6 +65,14 @@ var (
 // "date-time" formats asserted.
 func validateSchema(t testing.TB, name string, data []byte) {
 	t.Helper()
+	if err := schemaErrors(t, name, data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// schemaErrors is validateSchema returning the validation error.
+func schemaErrors(t testing.TB, name string, data []byte) error {
+	t.Helper()
 	file := schemaFile(t)
 	schemaOnce.Do(func() {
 		f, err := os.Open(file)
@@ -100,19 +109,21 @@ func validateSchema(t testing.TB, name string, data []byte) {
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		return fmt.Errorf("%s: %v", name, err)
 	}
 	typ, _ := inst.(map[string]any)["type"].(string)
 	s := schemas[typ]
 	if s == nil {
-		t.Fatalf("%s: type %q is neither Manifest nor Collection", name, typ)
+		return fmt.Errorf("%s: type %q is neither Manifest nor Collection", name, typ)
 	}
 	if err := s.Validate(inst); err != nil {
-		if ve, ok := err.(*jsonschema.ValidationError); ok {
-			t.Fatalf("%s does not validate against %s:\n%s", name, file, ve.LocalizedError(message.NewPrinter(language.English)))
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			return fmt.Errorf("%s does not validate against %s:\n%s", name, file, ve.LocalizedError(message.NewPrinter(language.English)))
 		}
-		t.Fatalf("%s: %v", name, err)
+		return fmt.Errorf("%s: %v", name, err)
 	}
+	return nil
 }
 
 // conflicting behavior values (Presentation 3.0, behavior).

@@ -23,9 +23,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -183,6 +185,13 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		}
 		pi.thumbs = []resource{{ID: svcURL + "/thumb.jpg", Type: "Image", Format: "image/jpeg", Width: tw, Height: th}}
 	}
+	if e.Tiles && !have[maxPath] {
+		// The deriver left full/max to the master itself (see Pyramid.Derive).
+		want = slices.DeleteFunc(want, func(s string) bool { return s == maxPath })
+		if err := fullFromMaster(b, rel, m.Format, svc+"/"+maxPath); err != nil {
+			return pi, err
+		}
+	}
 	for _, w := range want {
 		if !have[w] {
 			return pi, fmt.Errorf("the cached derivative in %s lacks %s; delete the cache folder and build again", cache, w)
@@ -192,6 +201,35 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		return b.Out.CopyFile(svc+"/"+want[i], filepath.Join(cache, filepath.FromSlash(want[i])))
 	})
 	return pi, err
+}
+
+// fullFromMaster writes full/max (dst in OUT) from the master file at rel:
+// a JPEG master is copied as it is; any other master (a lossy WebP, the one
+// other format that decodes to YCbCr) is decoded and encoded here, the one
+// case where a master is decoded twice.
+func fullFromMaster(b *exporters.Build, rel, format, dst string) error {
+	in, err := b.Assets.OpenMaster(rel)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := b.Out.Create(dst)
+	if err != nil {
+		return err
+	}
+	if format == "jpeg" {
+		_, err = io.Copy(out, in)
+	} else {
+		var img image.Image
+		if img, _, err = image.Decode(in); err == nil {
+			err = assets.EncodeJPEG(out, img, Quality)
+		}
+	}
+	if err != nil {
+		out.Close()
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	return out.Close()
 }
 
 // thumbSize picks the canvas thumbnail among the listed sizes: the smallest

@@ -205,6 +205,27 @@ func TestChecksFail(t *testing.T) {
 	if bytes.Equal(broken, data) {
 		t.Fatal("could not break the target")
 	}
+	if err := schemaErrors(t, "m", data); err != nil {
+		t.Fatalf("clean manifest: %v", err)
+	}
+	withNavDate := bytes.Replace(data, []byte(`"behavior"`), []byte(`"navDate": "2000-01-01T00:00:00Z", "behavior"`), 1)
+	if err := schemaErrors(t, "m", withNavDate); err != nil {
+		t.Fatalf("manifest with navDate: %v", err)
+	}
+	for what, edit := range map[string][2]string{
+		"navDate without timezone": {`"navDate": "2000-01-01T00:00:00Z"`, `"navDate": "2000-01-01T00:00:00"`},
+		"https rights":             {`"rights": "http://rightsstatements.org/`, `"rights": "https://rightsstatements.org/`},
+		"label as a string":        {`"label": {`, `"label": "x", "x-label": {`},
+		"relative id":              {`"id": "` + base + `iiif/one/manifest.json"`, `"id": "manifest.json"`},
+	} {
+		changed := bytes.Replace(withNavDate, []byte(edit[0]), []byte(edit[1]), 1)
+		if bytes.Equal(changed, withNavDate) {
+			t.Fatalf("%s: no edit made", what)
+		}
+		if err := schemaErrors(t, "m", changed); err == nil {
+			t.Errorf("schema check passes a manifest with %s", what)
+		}
+	}
 	if p := checkPresentation("m", broken); len(p) == 0 {
 		t.Errorf("wrong painting target not reported")
 	}

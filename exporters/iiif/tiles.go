@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -150,6 +151,11 @@ func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v1/tile%d/q%d", Ti
 // Derive implements assets.Deriver. Every file is a crop of one halved level
 // of src (never a resample of the master per tile); files are encoded by a
 // small pool of goroutines, since image/jpeg encodes on one core.
+//
+// When the decoded master is YCbCr (a JPEG master shown as stored: no EXIF
+// rotation, no CMYK), full/max is not encoded: the exporter copies the
+// master file itself there, which saves re-encoding the largest image,
+// about a quarter of the work.
 func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
 	w, h := src.Size()
 	p := newPyramid(w, h)
@@ -161,6 +167,9 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 		}
 	}
 	jobs := p.pieces()
+	if reusable(levels[0]) {
+		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
+	}
 	// Largest first, so the full-size image does not finish last alone.
 	sort.SliceStable(jobs, func(i, j int) bool {
 		return jobs[i].rect.Dx()*jobs[i].rect.Dy() > jobs[j].rect.Dx()*jobs[j].rect.Dy()
@@ -192,6 +201,16 @@ func (Plain) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) er
 		tw, th := src.Fit(ThumbEdge)
 		return writeJPEG(dst, "thumb.jpg", src.Resize(tw, th))
 	})
+}
+
+// reusable reports whether a decoded master is one its master file can
+// stand for as full/max: image/jpeg decodes colour JPEGs to YCbCr, and the
+// asset store turns every rotated, CMYK, paletted, 16-bit or transparent
+// image into NRGBA. (Lossy WebP also decodes to YCbCr; the exporter encodes
+// full/max for it at export time, see fullFromMaster.)
+func reusable(img image.Image) bool {
+	_, ok := img.(*image.YCbCr)
+	return ok
 }
 
 func writeJPEG(dst *assets.Dir, rel string, img image.Image) error {
