@@ -429,3 +429,26 @@ func TestPyramid(t *testing.T) {
 		}
 	}
 }
+
+// TestSample builds the repository's sample exhibition and runs every check
+// on its IIIF output.
+func TestSample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 46 images; skipped with -short")
+	}
+	dir := filepath.Join("..", "..", "samples", "victory-70")
+	if _, err := os.Stat(filepath.Join(dir, "exhibition.yaml")); err != nil {
+		t.Fatalf("sample missing: %v", err)
+	}
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	build(t, dir, out, buildOpts{tiles: true})
+	checkOut(t, out, base)
+	m := readJSON(t, filepath.Join(out, "iiif/victory-70/manifest.json"))
+	if n := len(asList(m["items"])); n != 46 {
+		t.Errorf("%d canvases, want 46", n)
+	}
+	if n := len(asList(m["structures"])); n != 2 {
+		t.Errorf("%d ranges, want 2", n)
+	}
+}
