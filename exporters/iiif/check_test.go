@@ -297,7 +297,8 @@ func asList(v any) []any {
 // that must exist at its id, rather than a name (Canvas, Range, annotations).
 func resolvable(typ string) bool {
 	switch typ {
-	case "Canvas", "Range", "AnnotationPage", "Annotation", "SpecificResource":
+	case "Canvas", "Range", "AnnotationPage", "Annotation", "SpecificResource",
+		"sc:Canvas", "sc:Range", "sc:Sequence", "oa:Annotation":
 		return false
 	}
 	return true
@@ -335,7 +336,10 @@ func checkURLs(out, base, rel string) (infos []string, probs []string) {
 	walk = func(v any, path, key string) {
 		switch x := v.(type) {
 		case string:
-			if key != "target" {
+			switch key {
+			case "target", "on", "startCanvas", "canvases", "ranges":
+				// names of canvases and ranges, not files
+			default:
 				check(x, path)
 			}
 		case []any:
@@ -346,6 +350,9 @@ func checkURLs(out, base, rel string) (infos []string, probs []string) {
 			typ, _ := x["type"].(string)
 			if typ == "" {
 				typ, _ = x["@type"].(string)
+			}
+			if x["@context"] == imageContext2 {
+				typ = "ImageService2"
 			}
 			for k, e := range x {
 				switch {
@@ -373,6 +380,10 @@ func checkURLs(out, base, rel string) (infos []string, probs []string) {
 // getTileUrl, getNumTiles and levelSizes logic in floating point, as
 // JavaScript computes it, independently of tiles.go.
 func osdURLs(info map[string]any) []string {
+	version := 3
+	if info["@context"] == imageContext2 {
+		version = 2
+	}
 	W := info["width"].(float64)
 	H := info["height"].(float64)
 	tiles := info["tiles"].([]any)[0].(map[string]any)
@@ -416,7 +427,10 @@ func osdURLs(info map[string]any) []string {
 			}
 		}
 	}
-	id := info["id"].(string)
+	id, _ := info["id"].(string)
+	if version == 2 {
+		id, _ = info["@id"].(string)
+	}
 	var urls []string
 	for level := 0; level <= maxLevel; level++ {
 		scale := math.Pow(0.5, float64(maxLevel-level))
@@ -439,9 +453,14 @@ func osdURLs(info map[string]any) []string {
 				var region, size string
 				if lw < tw && lh < th {
 					region = "full"
-					if lw == W && lh == H {
+					switch {
+					case version == 2 && lw == W:
+						size = "full"
+					case version == 2:
+						size = fmt.Sprintf("%v,", lw)
+					case lw == W && lh == H:
 						size = "max"
-					} else {
+					default:
 						size = fmt.Sprintf("%v,%v", lw, lh)
 					}
 				} else {
@@ -454,9 +473,14 @@ func osdURLs(info map[string]any) []string {
 					}
 					sw := math.Min(tw, lw-float64(x)*tw)
 					sh := math.Min(th, lh-float64(y)*th)
-					if sw == W && sh == H {
+					switch {
+					case version == 2 && sw == W:
+						size = "full"
+					case version == 2: // level 0 below 3: width only
+						size = fmt.Sprintf("%v,", sw)
+					case sw == W && sh == H:
 						size = "max"
-					} else {
+					default:
 						size = fmt.Sprintf("%v,%v", sw, sh)
 					}
 				}
@@ -481,24 +505,40 @@ func checkImageService(out, base, rel string) []string {
 	if err := json.Unmarshal(data, &info); err != nil {
 		return []string{rel + ": " + err.Error()}
 	}
+	v2 := info["@context"] == imageContext2
 	id, _ := info["id"].(string)
+	want := map[string]any{"@context": imageContext, "type": "ImageService3", "protocol": "http://iiif.io/api/image", "profile": "level0"}
+	if v2 {
+		id, _ = info["@id"].(string)
+		want = map[string]any{"protocol": "http://iiif.io/api/image"}
+		if p := asList(info["profile"]); len(p) == 0 || p[0] != level0v2 {
+			bad("profile %v is not level 0 of Image API 2", info["profile"])
+		}
+	}
 	if want := base + strings.TrimSuffix(rel, "/info.json"); id != want {
 		bad("id %s, want %s", id, want)
 	}
-	for k, want := range map[string]any{"@context": imageContext, "type": "ImageService3", "protocol": "http://iiif.io/api/image", "profile": "level0"} {
+	for k, want := range want {
 		if info[k] != want {
 			bad("%s is %v, want %v", k, info[k], want)
 		}
 	}
 	W, H := int(info["width"].(float64)), int(info["height"].(float64))
 	urls := []string{id + "/full/max/0/default.jpg"}
+	if v2 {
+		urls = []string{id + "/full/full/0/default.jpg"}
+	}
 	sizes := asList(info["sizes"])
 	if len(sizes) == 0 {
 		bad("no sizes listed")
 	}
 	for _, s := range sizes {
 		m := s.(map[string]any)
-		urls = append(urls, fmt.Sprintf("%s/full/%v,%v/0/default.jpg", id, m["width"], m["height"]))
+		if v2 {
+			urls = append(urls, fmt.Sprintf("%s/full/%v,/0/default.jpg", id, m["width"]))
+		} else {
+			urls = append(urls, fmt.Sprintf("%s/full/%v,%v/0/default.jpg", id, m["width"], m["height"]))
+		}
 	}
 	urls = append(urls, osdURLs(info)...)
 	for _, u := range urls {
@@ -517,8 +557,16 @@ func checkImageService(out, base, rel string) []string {
 			continue
 		}
 		ww, wh := W, H
-		if parts[1] != "max" {
+		switch {
+		case parts[1] == "max" || v2 && parts[1] == "full":
+		case v2:
+			fmt.Sscanf(parts[1], "%d,", &ww)
+			wh = cfg.Height // 2.x names the width only
+		default:
 			fmt.Sscanf(parts[1], "%d,%d", &ww, &wh)
+		}
+		if v2 && parts[1] == "full" && parts[0] != "full" {
+			ww, wh = cfg.Width, cfg.Height // a full-width tile: its region says the rest
 		}
 		if cfg.Width != ww || cfg.Height != wh {
 			bad("%s is %dx%d, its URL says %dx%d", rest, cfg.Width, cfg.Height, ww, wh)
@@ -544,8 +592,12 @@ func checkOut(t *testing.T, out, base string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		validateSchema(t, f, data)
-		probs = append(probs, checkPresentation(f, data)...)
+		if bytes.Contains(data, []byte(presentationContext2)) {
+			probs = append(probs, checkPresentation2(f, data)...)
+		} else {
+			validateSchema(t, f, data)
+			probs = append(probs, checkPresentation(f, data)...)
+		}
 		in, p := checkURLs(out, base, f)
 		probs = append(probs, p...)
 		infos = append(infos, in...)
@@ -563,4 +615,113 @@ func checkOut(t *testing.T, out, base string) {
 	if len(probs) > 0 {
 		t.Fatalf("%d problems:\n%s", len(probs), strings.Join(probs, "\n"))
 	}
+}
+
+// checkPresentation2 checks a Presentation 2.1 manifest or collection (no
+// official schema is at hand for 2.1): context, ids and types, labels,
+// canvases with positive sizes and unique ids without '#', painting
+// annotations on their own canvas with a level-0 Image API 2 service,
+// startCanvas and ranges pointing at what exists, labelled manifest
+// references.
+func checkPresentation2(name string, data []byte) []string {
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return []string{name + ": " + err.Error()}
+	}
+	var probs []string
+	bad := func(f string, a ...any) { probs = append(probs, name+": "+fmt.Sprintf(f, a...)) }
+	if doc["@context"] != presentationContext2 {
+		bad("@context %v", doc["@context"])
+	}
+	if id, _ := doc["@id"].(string); !strings.HasPrefix(id, "http") {
+		bad("@id %v", doc["@id"])
+	}
+	if doc["label"] == nil {
+		bad("no label")
+	}
+	if l, ok := doc["license"].(string); ok && !strings.HasPrefix(l, "http://") {
+		bad("license %s is not an http URI", l)
+	}
+	switch doc["@type"] {
+	case "sc:Collection":
+		for i, m := range asList(doc["manifests"]) {
+			mm := m.(map[string]any)
+			if mm["@type"] != "sc:Manifest" || mm["label"] == nil || mm["@id"] == nil {
+				bad("manifests[%d] %v", i, mm)
+			}
+		}
+		return probs
+	case "sc:Manifest":
+	default:
+		bad("@type %v", doc["@type"])
+		return probs
+	}
+	canvases := map[string]bool{}
+	seqs := asList(doc["sequences"])
+	if len(seqs) == 0 {
+		bad("no sequence")
+		return probs
+	}
+	seq := seqs[0].(map[string]any)
+	for i, c := range asList(seq["canvases"]) {
+		cm := c.(map[string]any)
+		id, _ := cm["@id"].(string)
+		if cm["@type"] != "sc:Canvas" || id == "" || strings.Contains(id, "#") || canvases[id] {
+			bad("canvas %d: @type %v, @id %q (must be unique, without '#')", i, cm["@type"], id)
+		}
+		canvases[id] = true
+		if cm["label"] == nil {
+			bad("canvas %s has no label", id)
+		}
+		w, _ := cm["width"].(float64)
+		h, _ := cm["height"].(float64)
+		if w <= 0 || h <= 0 {
+			bad("canvas %s size %vx%v", id, cm["width"], cm["height"])
+		}
+		ims := asList(cm["images"])
+		if len(ims) == 0 {
+			bad("canvas %s has no image", id)
+		}
+		for _, im := range ims {
+			am := im.(map[string]any)
+			res, _ := am["resource"].(map[string]any)
+			if am["@type"] != "oa:Annotation" || am["motivation"] != "sc:painting" || am["on"] != id || res == nil {
+				bad("canvas %s: image annotation %v", id, am)
+				continue
+			}
+			if res["width"] != cm["width"] || res["height"] != cm["height"] {
+				bad("canvas %s: image is not the canvas's size", id)
+			}
+			if svc, ok := res["service"].(map[string]any); ok && (svc["@context"] != imageContext2 || svc["profile"] != level0v2) {
+				bad("canvas %s: service %v", id, svc)
+			}
+		}
+	}
+	if st, ok := seq["startCanvas"].(string); ok && !canvases[st] {
+		bad("startCanvas %s is not a canvas", st)
+	}
+	ranges := map[string]bool{}
+	for _, r := range asList(doc["structures"]) {
+		ranges[r.(map[string]any)["@id"].(string)] = true
+	}
+	for _, r := range asList(doc["structures"]) {
+		rm := r.(map[string]any)
+		if rm["@type"] != "sc:Range" || rm["label"] == nil {
+			bad("range %v", rm["@id"])
+		}
+		if len(asList(rm["canvases"]))+len(asList(rm["ranges"])) == 0 {
+			bad("range %v is empty", rm["@id"])
+		}
+		for _, c := range asList(rm["canvases"]) {
+			if !canvases[c.(string)] {
+				bad("range %v names %v, not a canvas", rm["@id"], c)
+			}
+		}
+		for _, c := range asList(rm["ranges"]) {
+			if !ranges[c.(string)] {
+				bad("range %v names %v, not a range", rm["@id"], c)
+			}
+		}
+	}
+	return probs
 }

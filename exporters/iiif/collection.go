@@ -21,13 +21,16 @@ type collection struct {
 	Items   []link  `json:"items"`
 }
 
-// stored is what the collection needs from a manifest already in OUT.
+// stored is what the collection needs from a manifest already in OUT,
+// written by either version.
 type stored struct {
-	ID        string     `json:"id"`
-	Type      string     `json:"type"`
-	Label     langMap    `json:"label"`
-	Thumbnail []resource `json:"thumbnail"`
-	NavDate   string     `json:"navDate"`
+	ID        string          `json:"id"`
+	Type      string          `json:"type"`
+	ID2       string          `json:"@id"`
+	Type2     string          `json:"@type"`
+	Label     json.RawMessage `json:"label"`
+	Thumbnail json.RawMessage `json:"thumbnail"`
+	NavDate   string          `json:"navDate"`
 }
 
 // collect makes the collection of every exhibition in OUT: the manifest
@@ -66,20 +69,26 @@ func collect(b *exporters.Build, cur *manifest) (*collection, error) {
 		if err == nil {
 			err = json.Unmarshal(data, &m)
 		}
-		if err == nil && (m.Type != "Manifest" || m.Label == nil) {
-			err = fmt.Errorf("not a IIIF Presentation 3 manifest")
+		label := label2Map(m.Label)
+		v3 := m.Type == "Manifest"
+		if err == nil && (!v3 && m.Type2 != "sc:Manifest" || label == nil) {
+			err = fmt.Errorf("not a IIIF Presentation 3 or 2 manifest with a label")
 		}
 		if err != nil {
 			b.Logf("iiif: collection: leaving out %s: %v", rel, err)
 			continue
 		}
-		ref := link{ID: b.URL(rel), Type: "Manifest", Label: m.Label, NavDate: m.NavDate}
-		if m.ID != ref.ID {
-			b.Logf("iiif: collection: %s was built with another base URL (its id is %s); build that exhibition again with --base-url %s", rel, m.ID, b.BaseURL)
-		} else {
-			ref.Thumbnail = m.Thumbnail
+		ref := link{ID: b.URL(rel), Type: "Manifest", Label: label, NavDate: m.NavDate}
+		id := m.ID
+		if !v3 {
+			id = m.ID2
 		}
-		for l := range m.Label {
+		if id != ref.ID {
+			b.Logf("iiif: collection: %s was built with another base URL (its id is %s); build that exhibition again with --base-url %s", rel, id, b.BaseURL)
+		} else if v3 && len(m.Thumbnail) > 0 {
+			_ = json.Unmarshal(m.Thumbnail, &ref.Thumbnail)
+		}
+		for l := range label {
 			langs[l] = true
 		}
 		refs[name] = ref

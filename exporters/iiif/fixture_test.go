@@ -274,6 +274,7 @@ type buildOpts struct {
 	formats []string
 	tiles   bool
 	cache   string
+	version int
 }
 
 // build runs what `vitrine build` runs for this exporter: load, validate,
@@ -314,6 +315,9 @@ func build(t testing.TB, exDir, out string, o buildOpts) string {
 		Time: tm, Version: "test", Formats: o.formats, Log: &log}
 	e := New()
 	e.Tiles = o.tiles
+	if o.version != 0 {
+		e.Version = o.version
+	}
 	ctx := context.Background()
 	if err := store.Run(ctx, e.Derivers(b)); err != nil {
 		t.Fatal(err)

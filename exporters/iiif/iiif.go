@@ -27,7 +27,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -43,6 +42,10 @@ type Exporter struct {
 	// Tiles selects level-0 image services with tiles (the default); when
 	// false each canvas paints a plain full-size JPEG with no service.
 	Tiles bool
+	// Version is the Presentation API version written: 3 (the default) or
+	// 2, which writes Presentation 2.1 manifests and collection and Image
+	// API 2 services, for older viewers.
+	Version int
 }
 
 var (
@@ -52,7 +55,14 @@ var (
 )
 
 // New returns the iiif exporter with tiles on.
-func New() *Exporter { return &Exporter{Tiles: true} }
+func New() *Exporter { return &Exporter{Tiles: true, Version: 3} }
+
+func (e *Exporter) version() int {
+	if e.Version == 2 {
+		return 2
+	}
+	return 3
+}
 
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "iiif" }
@@ -60,6 +70,7 @@ func (*Exporter) Name() string { return "iiif" }
 // AddFlags implements exporters.Flagger.
 func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&e.Tiles, "iiif-tiles", e.Tiles, "IIIF: write level-0 image services with 512-pixel tiles for deep zoom; false paints plain full-size JPEGs (smaller output, no zoom service)")
+	fs.IntVar(&e.Version, "iiif-version", e.Version, "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")
 }
 
 // Derivers implements exporters.Deriving.
@@ -78,6 +89,9 @@ const exhibitionFile = "exhibition.json"
 
 // Export implements exporters.Exporter.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
+	if e.Version != 2 && e.Version != 3 {
+		return fmt.Errorf("--iiif-version %d: use 3 (Presentation 3.0) or 2 (Presentation 2.1)", e.Version)
+	}
 	ex := b.Exhibition
 	dir := exporters.IIIFDir(ex.Slug)
 	if err := b.Out.Product(dir); err != nil {
@@ -110,7 +124,11 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	for _, n := range notes {
 		b.Logf("iiif: %s", n)
 	}
-	if err := writeJSON(b, exporters.ManifestPath(ex.Slug), man); err != nil {
+	var doc any = man
+	if e.version() == 2 {
+		doc = mb.v2(man)
+	}
+	if err := writeJSON(b, exporters.ManifestPath(ex.Slug), doc); err != nil {
 		return err
 	}
 	if err := writeJSON(b, dir+"/"+exhibitionFile, ex); err != nil {
@@ -119,6 +137,9 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	col, err := collect(b, man)
 	if err != nil {
 		return err
+	}
+	if e.version() == 2 {
+		return writeJSON(b, exporters.CollectionPath(), collectionV2(col))
 	}
 	return writeJSON(b, exporters.CollectionPath(), col)
 }
@@ -141,7 +162,8 @@ func imageIDs(paths []string) map[string]string {
 
 // exportImage copies the derivative of the image at rel from the asset
 // store into OUT under svc (iiif/<slug>/images/<id>), writes its info.json,
-// and returns what a canvas paints.
+// and returns what a canvas paints. Version 2 copies the same cached files
+// under their Image API 2 names: switching versions re-encodes nothing.
 func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel string) (painted, error) {
 	m := b.Assets.Master(rel)
 	if m == nil {
@@ -156,28 +178,46 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 	for _, f := range files {
 		have[f] = true
 	}
-	var want []string
+	// copies maps each file written in OUT (relative to svc) to its file in
+	// the cache.
+	var copies [][2]string
 	pi := painted{w: m.Width, h: m.Height}
 	svcURL := b.URL(svc)
 	if e.Tiles {
 		py := newPyramid(m.Width, m.Height)
+		v3 := map[string]string{} // level and rectangle → cached file
 		for _, pc := range py.pieces() {
-			want = append(want, pc.path)
+			v3[fmt.Sprint(pc.level, pc.rect)] = pc.path
 		}
-		srv := []service{{ID: svcURL, Type: "ImageService3", Profile: "level0"}}
-		pi.body = resource{ID: svcURL + "/" + maxPath, Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height, Service: srv}
+		for _, pc := range py.piecesFor(e.version()) {
+			copies = append(copies, [2]string{pc.path, v3[fmt.Sprint(pc.level, pc.rect)]})
+		}
 		t := thumbSize(py.Sizes)
-		pi.thumbs = []resource{{ID: svcURL + "/" + sizePath(t), Type: "Image", Format: "image/jpeg", Width: t.Width, Height: t.Height, Service: srv}}
-		info := imageInfo{
-			Context: imageContext, ID: svcURL, Type: "ImageService3", Protocol: "http://iiif.io/api/image",
-			Profile: "level0", Width: m.Width, Height: m.Height, Sizes: py.Sizes,
-			Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: py.Factors}},
+		var info any
+		if e.version() == 2 {
+			srv := []service{{ID: svcURL, Type: "ImageService2", Profile: level0v2}}
+			pi.body = resource{ID: svcURL + "/full/full/0/default.jpg", Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height, Service: srv}
+			pi.thumbs = []resource{{ID: svcURL + fmt.Sprintf("/full/%d,/0/default.jpg", t.Width), Type: "Image", Format: "image/jpeg", Width: t.Width, Height: t.Height, Service: srv}}
+			info = imageInfo2{
+				Context: imageContext2, ID: svcURL, Protocol: "http://iiif.io/api/image",
+				Width: m.Width, Height: m.Height, Profile: []string{level0v2}, Sizes: py.Sizes,
+				Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: py.Factors}},
+			}
+		} else {
+			srv := []service{{ID: svcURL, Type: "ImageService3", Profile: "level0"}}
+			pi.body = resource{ID: svcURL + "/" + maxPath, Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height, Service: srv}
+			pi.thumbs = []resource{{ID: svcURL + "/" + sizePath(t), Type: "Image", Format: "image/jpeg", Width: t.Width, Height: t.Height, Service: srv}}
+			info = imageInfo{
+				Context: imageContext, ID: svcURL, Type: "ImageService3", Protocol: "http://iiif.io/api/image",
+				Profile: "level0", Width: m.Width, Height: m.Height, Sizes: py.Sizes,
+				Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: py.Factors}},
+			}
 		}
 		if err := writeJSON(b, svc+"/info.json", info); err != nil {
 			return pi, err
 		}
 	} else {
-		want = []string{"full.jpg", "thumb.jpg"}
+		copies = [][2]string{{"full.jpg", "full.jpg"}, {"thumb.jpg", "thumb.jpg"}}
 		pi.body = resource{ID: svcURL + "/full.jpg", Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height}
 		tw, th, err := jpegSize(filepath.Join(cache, "thumb.jpg"))
 		if err != nil {
@@ -185,20 +225,23 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		}
 		pi.thumbs = []resource{{ID: svcURL + "/thumb.jpg", Type: "Image", Format: "image/jpeg", Width: tw, Height: th}}
 	}
-	if e.Tiles && !have[maxPath] {
-		// The deriver left full/max to the master itself (see Pyramid.Derive).
-		want = slices.DeleteFunc(want, func(s string) bool { return s == maxPath })
-		if err := fullFromMaster(b, rel, m.Format, svc+"/"+maxPath); err != nil {
-			return pi, err
+	var fromCache [][2]string
+	for _, c := range copies {
+		switch {
+		case have[c[1]]:
+			fromCache = append(fromCache, c)
+		case e.Tiles && c[1] == maxPath:
+			// The deriver left full/max to the master itself (see Pyramid.Derive).
+			if err := fullFromMaster(b, rel, m.Format, svc+"/"+c[0]); err != nil {
+				return pi, err
+			}
+		default:
+			return pi, fmt.Errorf("the cached derivative in %s lacks %s; delete the cache folder and build again", cache, c[1])
 		}
 	}
-	for _, w := range want {
-		if !have[w] {
-			return pi, fmt.Errorf("the cached derivative in %s lacks %s; delete the cache folder and build again", cache, w)
-		}
-	}
-	err := runPool(ctx, len(want), func(i int) error {
-		return b.Out.CopyFile(svc+"/"+want[i], filepath.Join(cache, filepath.FromSlash(want[i])))
+	err := runPool(ctx, len(fromCache), func(i int) error {
+		c := fromCache[i]
+		return b.Out.CopyFile(svc+"/"+c[0], filepath.Join(cache, filepath.FromSlash(c[1])))
 	})
 	return pi, err
 }

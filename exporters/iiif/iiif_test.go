@@ -406,6 +406,8 @@ func TestPyramid(t *testing.T) {
 		{6000, 4000, []int{1, 2, 4, 8, 16}, 3},
 		{4096, 100, []int{1, 2, 4, 8}, 3},
 		{1, 1, []int{1}, 1},
+		{400, 1000, []int{1, 2}, 1},
+		{1024, 1024, []int{1, 2}, 1},
 	} {
 		p := newPyramid(c.w, c.h)
 		if len(p.Factors) != len(c.factors) || p.Factors[len(p.Factors)-1] != c.factors[len(c.factors)-1] || len(p.Sizes) != c.sizes {
@@ -425,6 +427,19 @@ func TestPyramid(t *testing.T) {
 		for _, u := range osdURLs(info) {
 			if !have[u] {
 				t.Errorf("%dx%d: OpenSeadragon asks for %s, not written", c.w, c.h, u)
+			}
+		}
+		info2 := map[string]any{}
+		data, _ = json.Marshal(imageInfo2{Context: imageContext2, ID: "x", Width: c.w, Height: c.h, Sizes: p.Sizes,
+			Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: p.Factors}}})
+		json.Unmarshal(data, &info2)
+		have2 := map[string]bool{}
+		for _, pc := range p.piecesFor(2) {
+			have2["x/"+pc.path] = true
+		}
+		for _, u := range osdURLs(info2) {
+			if !have2[u] {
+				t.Errorf("%dx%d: OpenSeadragon (2.x) asks for %s, not written", c.w, c.h, u)
 			}
 		}
 	}
@@ -450,5 +465,52 @@ func TestSample(t *testing.T) {
 	}
 	if n := len(asList(m["structures"])); n != 2 {
 		t.Errorf("%d ranges, want 2", n)
+	}
+}
+
+func TestVersion2(t *testing.T) {
+	ex := fixture(t)
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	cache := t.TempDir()
+	build(t, ex, out, buildOpts{tiles: true, version: 2, cache: cache})
+	checkOut(t, out, base)
+	m := readJSON(t, filepath.Join(out, "iiif/victory/manifest.json"))
+	if m["@type"] != "sc:Manifest" {
+		t.Fatalf("@type %v", m["@type"])
+	}
+	label, _ := json.Marshal(m["label"])
+	if !bytes.Contains(label, []byte(`"@language":"ko"`)) || !bytes.Contains(label, []byte(`"@language":"en"`)) {
+		t.Errorf("label %s", label)
+	}
+	seq := asList(m["sequences"])[0].(map[string]any)
+	if n := len(asList(seq["canvases"])); n != 6 {
+		t.Errorf("%d canvases", n)
+	}
+	info := readJSON(t, filepath.Join(out, "iiif/victory/images/images-street/info.json"))
+	if info["@context"] != imageContext2 {
+		t.Errorf("info.json @context %v", info["@context"])
+	}
+	// Switching back to version 3 with the same cache re-encodes nothing.
+	before := snapshot(t, cache)
+	build(t, ex, out, buildOpts{tiles: true, version: 3, cache: cache})
+	checkOut(t, out, base)
+	after := snapshot(t, cache)
+	for f, mt := range before {
+		if after[f] != mt {
+			t.Errorf("cache file %s rewritten", f)
+		}
+	}
+	c := readJSON(t, filepath.Join(out, "iiif/collection.json"))
+	if c["type"] != "Collection" {
+		t.Errorf("collection %v", c["type"])
+	}
+}
+
+func TestBadVersion(t *testing.T) {
+	e := New()
+	e.Version = 4
+	if err := e.Export(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "--iiif-version 4") {
+		t.Errorf("error %v", err)
 	}
 }

@@ -85,7 +85,13 @@ type piece struct {
 // tile exactly as OpenSeadragon names it for an Image API 3 level-0 service
 // (edge tiles sized by rounding the level size up), every listed size, and
 // full/max.
-func (p pyramid) pieces() []piece {
+func (p pyramid) pieces() []piece { return p.piecesFor(3) }
+
+// piecesFor is pieces for Image API version 3 or 2. Version 2 names the
+// same pixels the 2.x way, as OpenSeadragon asks a 2.x level-0 service:
+// sizes as "w," and the full width as "full" (full/full/0/default.jpg is
+// the whole image).
+func (p pyramid) piecesFor(version int) []piece {
 	seen := map[string]bool{}
 	var out []piece
 	add := func(pc piece) {
@@ -94,19 +100,31 @@ func (p pyramid) pieces() []piece {
 			out = append(out, pc)
 		}
 	}
-	add(piece{maxPath, 0, image.Rect(0, 0, p.W, p.H)})
+	full := maxPath
+	if version == 2 {
+		full = "full/full/0/default.jpg"
+	}
+	add(piece{full, 0, image.Rect(0, 0, p.W, p.H)})
 	for n, sf := range p.Factors {
 		lw, lh := ceilDiv(p.W, sf), ceilDiv(p.H, sf)
 		if p.listed(lw, lh) {
-			add(piece{sizePath(size{lw, lh}), n, image.Rect(0, 0, lw, lh)})
+			path := sizePath(size{lw, lh})
+			if version == 2 {
+				path = fmt.Sprintf("full/%d,/0/default.jpg", lw)
+			}
+			add(piece{path, n, image.Rect(0, 0, lw, lh)})
 		}
 		if lw < TileSize && lh < TileSize {
-			continue // OpenSeadragon asks for this level as a size, not as tiles
+			// OpenSeadragon asks for this level as a size, not as tiles.
+			if version == 2 && lw == p.W {
+				add(piece{full, n, image.Rect(0, 0, lw, lh)})
+			}
+			continue
 		}
 		for ty := 0; ty*TileSize < lh; ty++ {
 			for tx := 0; tx*TileSize < lw; tx++ {
 				out := image.Rect(tx*TileSize, ty*TileSize, min((tx+1)*TileSize, lw), min((ty+1)*TileSize, lh))
-				add(piece{p.tilePath(sf, tx, ty, out.Dx(), out.Dy()), n, out})
+				add(piece{p.tilePath(version, sf, tx, ty, out.Dx(), out.Dy()), n, out})
 			}
 		}
 	}
@@ -124,8 +142,9 @@ func (p pyramid) listed(w, h int) bool {
 }
 
 // tilePath is the URL path (relative to the service) of tile tx,ty at scale
-// factor sf whose pixel size is sw x sh, as OpenSeadragon builds it.
-func (p pyramid) tilePath(sf, tx, ty, sw, sh int) string {
+// factor sf whose pixel size is sw x sh, as OpenSeadragon builds it for an
+// Image API version 3 or 2 level-0 service.
+func (p pyramid) tilePath(version, sf, tx, ty, sw, sh int) string {
 	x, y := tx*TileSize*sf, ty*TileSize*sf
 	rw, rh := min(TileSize*sf, p.W-x), min(TileSize*sf, p.H-y)
 	region := fmt.Sprintf("%d,%d,%d,%d", x, y, rw, rh)
@@ -133,7 +152,12 @@ func (p pyramid) tilePath(sf, tx, ty, sw, sh int) string {
 		region = "full"
 	}
 	sz := fmt.Sprintf("%d,%d", sw, sh)
-	if sw == p.W && sh == p.H {
+	switch {
+	case version == 2 && sw == p.W:
+		sz = "full"
+	case version == 2:
+		sz = fmt.Sprintf("%d,", sw)
+	case sw == p.W && sh == p.H:
 		sz = "max"
 	}
 	return region + "/" + sz + "/0/default.jpg"
