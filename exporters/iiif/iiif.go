@@ -27,6 +27,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -70,7 +71,7 @@ func (*Exporter) Name() string { return "iiif" }
 // AddFlags implements exporters.Flagger.
 func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&e.Tiles, "iiif-tiles", e.Tiles, "IIIF: write level-0 image services with 512-pixel tiles for deep zoom; false paints plain full-size JPEGs (smaller output, no zoom service)")
-	fs.IntVar(&e.Version, "iiif-version", e.Version, "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")
+	fs.Var((*versionFlag)(&e.Version), "iiif-version", "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")
 }
 
 // Derivers implements exporters.Deriving.
@@ -83,6 +84,24 @@ func (e *Exporter) deriver() assets.Deriver {
 		return Pyramid{}
 	}
 	return Plain{}
+}
+
+// versionFlag is the --iiif-version value: it refuses anything but 3 and 2
+// while the command line is parsed, before any image is read.
+type versionFlag int
+
+func (v *versionFlag) String() string { return strconv.Itoa(int(*v)) }
+func (v *versionFlag) Type() string   { return "version" }
+func (v *versionFlag) Set(s string) error {
+	switch s {
+	case "3", "3.0":
+		*v = 3
+	case "2", "2.1":
+		*v = 2
+	default:
+		return fmt.Errorf("%q is not a IIIF Presentation API version vitrine writes: use 3 or 2", s)
+	}
+	return nil
 }
 
 const exhibitionFile = "exhibition.json"

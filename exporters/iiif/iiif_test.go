@@ -6,11 +6,14 @@ import (
 	"image"
 	"image/color"
 	_ "image/jpeg"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func readJSON(t *testing.T, file string) map[string]any {
@@ -512,5 +515,18 @@ func TestBadVersion(t *testing.T) {
 	e.Version = 4
 	if err := e.Export(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "--iiif-version 4") {
 		t.Errorf("error %v", err)
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	e := New()
+	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	e.AddFlags(fs)
+	if err := fs.Parse([]string{"--iiif-version", "2.1", "--iiif-tiles=false"}); err != nil || e.Version != 2 || e.Tiles {
+		t.Errorf("parse: %v, version %d, tiles %v", err, e.Version, e.Tiles)
+	}
+	if err := fs.Parse([]string{"--iiif-version", "4"}); err == nil {
+		t.Errorf("--iiif-version 4 accepted")
 	}
 }
