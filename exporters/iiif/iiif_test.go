@@ -108,6 +108,9 @@ func TestMultilingualManifest(t *testing.T) {
 	}
 	c1 := items[0].(map[string]any)
 	both("canvas summary", c1["summary"])
+	if s := m["summary"].(map[string]any)["en"].([]any)[0]; s != "<p>Photographs of the war &lt;and&gt; its aftermath.</p>" {
+		t.Errorf("summary with '<' not escaped as HTML: %v", s)
+	}
 	if c1["navDate"] != "1950-06-25T00:00:00Z" {
 		t.Errorf("plate 1 navDate %v", c1["navDate"])
 	}

@@ -59,8 +59,9 @@ func word(key string, langs []string) langMap {
 	return m
 }
 
-// text turns a model.Text into a language map, keeping every language it
-// has a non-empty string in; nil when it has none.
+// text turns a model.Text into a language map of plain text, keeping every
+// language it has a non-empty string in; nil when it has none. Pass it
+// through value for a property that may hold HTML.
 func text(t model.Text) langMap {
 	m := langMap{}
 	for _, k := range t.Langs() {
@@ -68,7 +69,7 @@ func text(t model.Text) langMap {
 			if k == "" {
 				k = "none"
 			}
-			m[k] = []string{plain(v)}
+			m[k] = []string{v}
 		}
 	}
 	if len(m) == 0 {
@@ -83,18 +84,35 @@ func in(lang, s string) langMap {
 	if s == "" {
 		return nil
 	}
-	return langMap{lang: {plain(s)}}
+	return langMap{lang: {s}}
 }
 
-// plain makes sure a plain-text value is not taken for HTML: IIIF clients
-// treat a value that starts with '<' and ends with '>' as HTML, so such a
-// value is escaped and wrapped in one <p> element.
-func plain(s string) string {
-	t := strings.TrimSpace(s)
-	if strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") {
+// htmlValue prepares plain text for a property that may hold HTML (summary,
+// metadata and requiredStatement values). Clients differ: the spec says a
+// value is HTML only when it starts with '<' and ends with '>', but some
+// viewers sanitize every value as HTML and would drop "<and>" or garble
+// "&amp;". So a text with '<', '>' or '&' is escaped and wrapped in one <p>
+// element, which every client shows as written; other texts stay plain.
+// Labels are never HTML and are not passed through here.
+func htmlValue(s string) string {
+	if strings.ContainsAny(s, "<>&") {
 		return "<p>" + html.EscapeString(s) + "</p>"
 	}
 	return s
+}
+
+// value applies htmlValue to every string of m (a copy); nil stays nil.
+func value(m langMap) langMap {
+	if m == nil {
+		return nil
+	}
+	out := langMap{}
+	for k, vs := range m {
+		for _, v := range vs {
+			out[k] = append(out[k], htmlValue(v))
+		}
+	}
+	return out
 }
 
 // paragraphs turns model.Paragraphs into a language map: one paragraph as
@@ -113,7 +131,7 @@ func paragraphs(p model.Paragraphs) langMap {
 		case 0:
 			continue
 		case 1:
-			m[k] = []string{plain(keep[0])}
+			m[k] = []string{htmlValue(keep[0])}
 		default:
 			esc := make([]string, len(keep))
 			for i, s := range keep {
@@ -148,7 +166,7 @@ func join(ts []model.Text, sep string) langMap {
 				parts = append(parts, v)
 			}
 		}
-		m[l] = []string{plain(strings.Join(parts, sep))}
+		m[l] = []string{strings.Join(parts, sep)}
 	}
 	if len(m) == 0 {
 		return nil

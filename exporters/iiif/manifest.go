@@ -144,8 +144,8 @@ type manifestBuilder struct {
 
 func (m *manifestBuilder) url(rel string) string { return m.b.URL(m.dir + "/" + rel) }
 
-func (m *manifestBuilder) row(key string, value langMap) keyValue {
-	return keyValue{Label: word(key, m.langs), Value: value}
+func (m *manifestBuilder) row(key string, v langMap) keyValue {
+	return keyValue{Label: word(key, m.langs), Value: value(v)}
 }
 
 func (m *manifestBuilder) build() (*manifest, []string) {
@@ -166,9 +166,9 @@ func (m *manifestBuilder) build() (*manifest, []string) {
 	}
 	switch {
 	case !ex.Summary.IsZero():
-		man.Summary = text(ex.Summary)
+		man.Summary = value(text(ex.Summary))
 	case !ex.Subtitle.IsZero():
-		man.Summary = text(ex.Subtitle)
+		man.Summary = value(text(ex.Subtitle))
 	default:
 		first := model.Paragraphs{}
 		for k, ps := range ex.Introduction {
@@ -181,13 +181,13 @@ func (m *manifestBuilder) build() (*manifest, []string) {
 	man.Metadata = m.exhibitionMetadata()
 	man.Provider = m.providers()
 	if !ex.Credit.IsZero() {
-		man.RequiredStatement = &keyValue{Label: word("credit", m.langs), Value: text(ex.Credit)}
+		man.RequiredStatement = &keyValue{Label: word("credit", m.langs), Value: value(text(ex.Credit))}
 	} else if len(man.Provider) > 0 {
 		var names []model.Text
 		for _, a := range m.providerAgents() {
 			names = append(names, a.Name)
 		}
-		man.RequiredStatement = &keyValue{Label: word("credit", m.langs), Value: join(names, "; ")}
+		man.RequiredStatement = &keyValue{Label: word("credit", m.langs), Value: value(join(names, "; "))}
 	}
 	if ex.Homepage != "" {
 		man.Homepage = []link{{ID: ex.Homepage, Type: "Text", Label: man.Label, Format: "text/html", Language: ex.Languages}}
@@ -289,7 +289,7 @@ func (m *manifestBuilder) canvas(p *model.Plate, j int) canvas {
 		}},
 	}
 	if !p.Credit.IsZero() {
-		c.RequiredStatement = &keyValue{Label: word("credit", m.langs), Value: text(p.Credit)}
+		c.RequiredStatement = &keyValue{Label: word("credit", m.langs), Value: value(text(p.Credit))}
 	}
 	if nd, ok := p.Date.NavDate(); ok {
 		c.NavDate = nd
@@ -327,7 +327,7 @@ func (m *manifestBuilder) plateMetadata(p *model.Plate) []keyValue {
 	}
 	for _, f := range p.Metadata {
 		if f.Label != "" && f.Value != "" {
-			rows = append(rows, keyValue{Label: in(def, f.Label), Value: in(def, f.Value)})
+			rows = append(rows, keyValue{Label: in(def, f.Label), Value: value(in(def, f.Value))})
 		}
 	}
 	return rows
