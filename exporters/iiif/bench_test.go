@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/color"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -55,7 +54,6 @@ func BenchmarkTilesVsVips(b *testing.B) {
 	const w, h = 6000, 4000
 	dir := b.TempDir()
 	writeFile(b, filepath.Join(dir, "images/master.jpg"), encodeJPEG(b, photoLike(w, h)))
-	_ = color.White
 	writeFile(b, filepath.Join(dir, "exhibition.yaml"), []byte("slug: bench\nlanguages: [en]\ntitle: Bench\nrights: http://rightsstatements.org/vocab/InC/1.0/\nplates:\n  - number: \"1\"\n    caption: Master\n    images: [{path: images/master.jpg}]\n"))
 	ex, err := model.Load(dir)
 	if err != nil {

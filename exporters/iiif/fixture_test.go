@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -330,5 +329,3 @@ func build(t testing.TB, exDir, out string, o buildOpts) string {
 	}
 	return log.String()
 }
-
-var _ = io.Discard

@@ -371,7 +371,9 @@ func (m *manifestBuilder) exhibitionMetadata() []keyValue {
 				parts := append([]string{x[0]}, tail...)
 				str := strings.Join(parts, ", ")
 				if s.Retrieved != "" {
-					str += " (" + word("retrieved", []string{k})[k0(k)][0] + " " + s.Retrieved + ")"
+					for _, w := range word("retrieved", []string{k}) { // one entry
+						str += " (" + w[0] + " " + s.Retrieved + ")"
+					}
 				}
 				out[k] = []string{str}
 			}
@@ -385,15 +387,6 @@ func (m *manifestBuilder) exhibitionMetadata() []keyValue {
 		rows = append(rows, m.row("notes", in(ex.Lang(), n)))
 	}
 	return rows
-}
-
-// k0 is the key word() used for a language: the language itself when
-// vitrine knows its words, else "en".
-func k0(lang string) string {
-	if _, ok := words["retrieved"][base(lang)]; ok {
-		return lang
-	}
-	return "en"
 }
 
 // providerAgents are the agents shown as provider: those with role
