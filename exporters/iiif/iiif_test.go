@@ -533,3 +533,19 @@ func TestVersionFlag(t *testing.T) {
 		t.Errorf("--iiif-version 4 accepted")
 	}
 }
+
+// TestOrientation180 checks a JPEG turned by EXIF without a change of size:
+// its full/max must be the turned image, not a copy of the master file.
+func TestOrientation180(t *testing.T) {
+	files := map[string][]byte{"turned.jpg": withOrientation(encodeJPEG(t, testImage(800, 600)), 3)}
+	out := t.TempDir()
+	build(t, single(t, "turned", files, "turned.jpg"), out, buildOpts{tiles: true})
+	checkOut(t, out, "http://127.0.0.1:8080/")
+	for _, f := range []string{"full/max/0/default.jpg", "0,0,512,512/512,512/0/default.jpg", "full/400,300/0/default.jpg"} {
+		img := decodeFile(t, filepath.Join(out, "iiif/turned/images/images-turned", f))
+		b := img.Bounds()
+		if !near(img.At(b.Dx()-5, b.Dy()-5), red, 40) && f != "0,0,512,512/512,512/0/default.jpg" || !near(img.At(5, 5), blue, 40) {
+			t.Errorf("%s: corners %v %v, want blue top-left, red bottom-right", f, img.At(5, 5), img.At(b.Dx()-5, b.Dy()-5))
+		}
+	}
+}
