@@ -549,3 +549,33 @@ func TestOrientation180(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectionOtherBaseURL: a manifest left in OUT by a build with another
+// base URL is listed at its place under the current one, without its
+// thumbnail (whose URL would be wrong), and the log says to rebuild it.
+func TestCollectionOtherBaseURL(t *testing.T) {
+	out := t.TempDir()
+	files := map[string][]byte{"a.jpg": encodeJPEG(t, testImage(300, 200))}
+	build(t, single(t, "old", files, "a.jpg"), out, buildOpts{tiles: true, base: "http://old.example/"})
+	log := build(t, single(t, "new", files, "a.jpg"), out, buildOpts{tiles: true, base: "https://new.example/x/"})
+	if !strings.Contains(log, "iiif/old/manifest.json was built with another base URL") {
+		t.Errorf("log: %s", log)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "iiif/collection.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateSchema(t, "collection.json", data)
+	if p := checkPresentation("collection.json", data); len(p) > 0 {
+		t.Error(p)
+	}
+	c := readJSON(t, filepath.Join(out, "iiif/collection.json"))
+	items := asList(c["items"])
+	if len(items) != 2 {
+		t.Fatalf("%d items", len(items))
+	}
+	old := items[1].(map[string]any)
+	if old["id"] != "https://new.example/x/iiif/old/manifest.json" || old["thumbnail"] != nil {
+		t.Errorf("old manifest listed as %v", old)
+	}
+}
