@@ -379,6 +379,9 @@ func (m *manifestBuilder) exhibitionMetadata() []keyValue {
 			}
 			rows = append(rows, m.row("source", out))
 		}
+		if s.Note != "" {
+			rows = append(rows, m.row("notes", in(ex.Lang(), s.Note)))
+		}
 	}
 	if len(ex.Subjects) > 0 {
 		rows = append(rows, m.row("subjects", in(ex.Lang(), strings.Join(ex.Subjects, "; "))))
