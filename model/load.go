@@ -47,7 +47,10 @@ func Find(path string) (string, error) {
 // look at images; call Validate for the full check.
 //
 // On a syntax or field error it returns a *Problems error (errors.Is
-// ErrInvalid) listing every problem it found with its position.
+// ErrInvalid) listing every problem it found with its position. When the
+// document could still be read whole (unknown fields, escaped control
+// characters), the exhibition is returned along with the error, for a
+// caller that wants to validate it and report every problem together.
 func Load(path string) (*Exhibition, error) {
 	file, err := Find(path)
 	if err != nil {
@@ -92,7 +95,9 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 		add(pos, "", msg, "remove the escape; captions and titles cannot hold control characters")
 	})
 	checkFields(root, reflect.TypeOf(Exhibition{}), "", ex.Positions, func(pos Pos, path, msg, hint string) { add(pos, path, msg, hint) })
+	decoded := true
 	if err := root.Decode(ex); err != nil {
+		decoded = false
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, e := range te.Errors {
@@ -103,7 +108,14 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 		}
 	}
 	if len(ps) > 0 {
-		return nil, &ps
+		if !decoded {
+			return nil, &ps
+		}
+		// The document was read whole (the problems are unknown fields
+		// or escaped control characters): return it too, so that the
+		// caller can run Validate and report every problem in one run.
+		ex.fill()
+		return ex, &ps
 	}
 	ex.fill()
 	return ex, nil

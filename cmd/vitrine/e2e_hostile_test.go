@@ -350,7 +350,7 @@ func TestInterruptedBuildKeepsPreviousOutputs(t *testing.T) {
 	}
 	bin := vitrineBin(t)
 	formats := strings.Join(availableFormats(t), ",")
-	dir := bigExhibition(t, 10)
+	dir := bigExhibition(t, 6)
 	first := t.TempDir()
 	firstCache := t.TempDir()
 	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-o", first, "--cache-dir", firstCache, "--formats", formats, "-j", "1"); code != 0 {
@@ -525,12 +525,15 @@ func TestFullDiskFileSizeLimit(t *testing.T) {
 // device" naming the file, OUT keeps its previous outputs, and the space
 // the failed build used is given back.
 func TestFullDiskTmpfs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tmpfs test skipped in -short mode")
+	}
 	vitrineBin(t)
 	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
 		t.Skip("mounting a tmpfs needs Linux and root")
 	}
 	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "vitrine-test", mnt).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=24m", "vitrine-test", mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs here (%v: %s); the file-size-limit test covers a full disk", err, out)
 	}
 	t.Cleanup(func() {
@@ -550,7 +553,7 @@ func TestFullDiskTmpfs(t *testing.T) {
 	if err := syscall.Statfs(mnt, &before); err != nil {
 		t.Fatal(err)
 	}
-	dir := bigExhibition(t, 4)
+	dir := bigExhibition(t, 12)
 	code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats)
 	fullDiskCheck(t, out, want, code, stderr, "no space left on device")
 	var after syscall.Statfs_t
@@ -748,6 +751,7 @@ func TestEveryProblemInOneRun(t *testing.T) {
 		plateYAML("3", "Duplicate number", "ok.jpg"),
 		"  - number: \"5\"\n    caption: Bad date\n    date: {text: 'sometime', normalized: '1953-13-45'}\n    images: [{path: ok2.jpg}]\n",
 		plateYAML("6", "A PNG claiming 100000 x 100000 pixels", "huge.png"),
+		"  - number: \"7\"\n    caption: \"escaped bell \\a\"\n    captoin: typo\n    images: [{path: ok.jpg}]\n",
 	}
 	dir := writeExhibition(t, header, plates, map[string][]byte{
 		"fake.jpg":  []byte("this is a caption list, not a photograph\n"),
@@ -764,6 +768,8 @@ func TestEveryProblemInOneRun(t *testing.T) {
 		{"bad date", "plates[4].date.normalized"},
 		{"bad opening", `"27/07/2023" is not a date`},
 		{"pixel limit", "huge.png"},
+		{"escaped control character", "control character U+0007"},
+		{"unknown field", `unknown field "captoin"`},
 	}
 	for _, cmd := range []string{"validate", "build"} {
 		t.Run(cmd, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/spf13/cobra"
 
@@ -51,8 +52,19 @@ func loadAndValidate(w io.Writer, dir string, opt model.ValidateOptions) (*model
 	if err != nil {
 		var ps *model.Problems
 		if errors.As(err, &ps) {
-			printProblems(w, *ps)
-			fmt.Fprintf(w, "%d error(s); nothing was written\n", len(ps.Errors()))
+			all := *ps
+			if ex != nil {
+				// Read whole despite the problems: validate it too, so
+				// that every problem is reported in this run.
+				more, _ := model.Validate(ex, opt)
+				all = append(all, more...)
+				sort.SliceStable(all, func(i, j int) bool {
+					a, b := all[i].Pos, all[j].Pos
+					return a.Line < b.Line || (a.Line == b.Line && a.Col < b.Col)
+				})
+			}
+			printProblems(w, all)
+			fmt.Fprintf(w, "%d error(s); nothing was written\n", len(all.Errors()))
 			return nil, nil, exitError{exitFail}
 		}
 		return nil, nil, err
