@@ -11,12 +11,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -28,6 +31,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vitrine-tools/vitrine/exporters"
 )
@@ -930,6 +934,244 @@ func TestReproducibleBuild(t *testing.T) {
 		zr.Close()
 		if len(times) != 1 {
 			t.Errorf("%s: entries carry %d different times: %v", rel, len(times), times)
+		}
+	}
+}
+
+// nastyYAML holds strings made to break out of every output format:
+// markup, entities, CDATA ends, quotes, line breaks aimed at bag-info.txt,
+// emoji, right-to-left text with a bidi override.
+const nastyYAML = `slug: nasty
+languages: [en, ar]
+title: "Title </p><script>alert(1)</script> & &amp; ]]> \"q\" 'a' 🎉"
+subtitle: "Sub <!-- c --> <![CDATA[x]]> &#0; &bogus;"
+rights: http://creativecommons.org/licenses/by/4.0/
+edition: "2026-01-01"
+agents:
+  - name: "Org\nInjected-Field: evil\r\nOther: x"
+    roles: [publisher]
+plates:
+  - number: "1"
+    caption:
+      en: "Cap </p><script>x</script> &amp; ]]> \"dq\" 'sq' 🎉 <b>bold</b>"
+      ar: "نص عربي ‮evil"
+    alt: "alt \" onload=\"x"
+    images: [{path: a.jpg}]
+`
+
+const nastyTitle = "Title </p><script>alert(1)</script> & &amp; ]]> \"q\" 'a' 🎉"
+const nastyCaption = "Cap </p><script>x</script> &amp; ]]> \"dq\" 'sq' 🎉 <b>bold</b>"
+
+// TestTextEscapedInEveryOutput builds an exhibition of hostile strings and
+// reads every output back with a strict parser: the EPUB's XHTML and
+// package files with encoding/xml (no script element may appear, the
+// caption's text must come back whole), the IIIF JSON with encoding/json
+// (labels round-trip as plain text; any value given as HTML is well-formed
+// and holds no script), and bag-info.txt (no field injected by a line
+// break).
+func TestTextEscapedInEveryOutput(t *testing.T) {
+	vitrineBin(t)
+	formats := availableFormats(t)
+	dir := writeExhibition(t, nastyYAML, nil, map[string][]byte{"a.jpg": noisyJPEG(t, 64, 48, 13)})
+	// writeExhibition appends "plates:"; nastyYAML has its own.
+	os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(nastyYAML), 0o644)
+	out := t.TempDir()
+	code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", strings.Join(formats, ","))
+	if code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+
+	t.Run("epub", func(t *testing.T) {
+		if !needFormat(t, formats, "epub") {
+			t.SkipNow()
+		}
+		zr, err := zip.OpenReader(filepath.Join(out, filepath.FromSlash(exporters.EPUBPath("nasty"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		var text strings.Builder
+		for _, f := range zr.File {
+			ext := strings.ToLower(filepath.Ext(f.Name))
+			if ext != ".xhtml" && ext != ".opf" && ext != ".ncx" && ext != ".xml" && ext != ".html" {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec := xml.NewDecoder(rc)
+			dec.Strict = true
+			for {
+				tok, err := dec.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Errorf("%s is not well-formed XML: %v", f.Name, err)
+					break
+				}
+				switch tok := tok.(type) {
+				case xml.StartElement:
+					if strings.EqualFold(tok.Name.Local, "script") {
+						t.Errorf("%s holds a script element", f.Name)
+					}
+					for _, a := range tok.Attr {
+						if strings.HasPrefix(strings.ToLower(a.Name.Local), "on") {
+							t.Errorf("%s: attribute %s injected", f.Name, a.Name.Local)
+						}
+					}
+				case xml.CharData:
+					text.Write(tok)
+				}
+			}
+			rc.Close()
+		}
+		all := strings.Join(strings.Fields(text.String()), " ")
+		for _, s := range []string{nastyCaption, nastyTitle, "نص عربي"} {
+			if !strings.Contains(all, s) {
+				t.Errorf("the text %q does not come back from the EPUB", s)
+			}
+		}
+	})
+
+	t.Run("iiif", func(t *testing.T) {
+		if !needFormat(t, formats, "iiif") {
+			t.SkipNow()
+		}
+		files := 0
+		err := filepath.WalkDir(filepath.Join(out, "iiif"), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !strings.HasSuffix(p, ".json") {
+				return err
+			}
+			files++
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			var v any
+			if err := json.Unmarshal(data, &v); err != nil {
+				t.Errorf("%s: %v", p, err)
+				return nil
+			}
+			checkJSONStrings(t, p, "", v)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(exporters.ManifestPath("nasty"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Label map[string][]string `json:"label"`
+			Items []struct {
+				Label map[string][]string `json:"label"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Label["en"]; len(got) != 1 || got[0] != nastyTitle {
+			t.Errorf("manifest label = %q, want %q", got, nastyTitle)
+		}
+		if len(m.Items) != 1 || len(m.Items[0].Label["en"]) != 1 || !strings.Contains(m.Items[0].Label["en"][0], nastyCaption) {
+			t.Errorf("canvas label does not hold the caption as plain text: %v", m.Items)
+		}
+		t.Logf("%d JSON files checked", files)
+	})
+
+	t.Run("bagit", func(t *testing.T) {
+		if !needFormat(t, formats, "bagit") {
+			t.SkipNow()
+		}
+		zr, err := zip.OpenReader(filepath.Join(out, filepath.FromSlash(exporters.BagPath("nasty", "zip"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		var info []byte
+		for _, f := range zr.File {
+			if f.Name == "nasty/bag-info.txt" {
+				rc, _ := f.Open()
+				info, _ = io.ReadAll(rc)
+				rc.Close()
+			}
+		}
+		if info == nil {
+			t.Fatal("no bag-info.txt")
+		}
+		labels := map[string]string{}
+		for i, line := range strings.Split(strings.TrimSuffix(string(info), "\n"), "\n") {
+			if strings.ContainsAny(line, "\r\u2028\u2029") {
+				t.Errorf("bag-info.txt line %d holds a line break: %q", i+1, line)
+			}
+			if line != "" && (line[0] == ' ' || line[0] == '\t') {
+				continue
+			}
+			label, value, ok := strings.Cut(line, ": ")
+			if !ok {
+				t.Errorf("bag-info.txt line %d is not a field: %q", i+1, line)
+				continue
+			}
+			labels[label] = value
+		}
+		for _, bad := range []string{"Injected-Field", "Other"} {
+			if _, ok := labels[bad]; ok {
+				t.Errorf("field %s injected into bag-info.txt:\n%s", bad, info)
+			}
+		}
+		if got := labels["Source-Organization"]; got != "Org Injected-Field: evil Other: x" {
+			t.Errorf("Source-Organization = %q", got)
+		}
+	})
+}
+
+// checkJSONStrings walks a decoded JSON value: every string is valid UTF-8
+// without control characters, and a string given as HTML (starting with
+// "<", as IIIF reads it) is well-formed and holds no script and no event
+// attribute.
+func checkJSONStrings(t *testing.T, file, path string, v any) {
+	t.Helper()
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			checkJSONStrings(t, file, path+"."+k, x)
+		}
+	case []any:
+		for i, x := range v {
+			checkJSONStrings(t, file, fmt.Sprintf("%s[%d]", path, i), x)
+		}
+	case string:
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' && r != '\r' }) {
+			t.Errorf("%s %s: bad characters in %q", file, path, v)
+		}
+		if !strings.HasPrefix(strings.TrimSpace(v), "<") {
+			return
+		}
+		dec := xml.NewDecoder(strings.NewReader("<root>" + v + "</root>"))
+		dec.Strict = true
+		dec.Entity = xml.HTMLEntity
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s %s: HTML value is not well-formed (%v): %q", file, path, err, v)
+				return
+			}
+			if se, ok := tok.(xml.StartElement); ok {
+				if strings.EqualFold(se.Name.Local, "script") {
+					t.Errorf("%s %s: script element in %q", file, path, v)
+				}
+				for _, a := range se.Attr {
+					if strings.HasPrefix(strings.ToLower(a.Name.Local), "on") {
+						t.Errorf("%s %s: event attribute in %q", file, path, v)
+					}
+				}
+			}
 		}
 	}
 }
