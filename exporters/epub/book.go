@@ -91,6 +91,7 @@ type row struct {
 	LabelLang string
 	Value     ltext
 	Href      string
+	After     string // shown after the value, e.g. the URI of a named licence
 }
 
 type plateRef struct {
@@ -326,7 +327,7 @@ func (c *composer) pages() error {
 		bk.TOC = append(bk.TOC, &tocEntry{Label: ltext{S: L.ListOfPlates, Lang: bk.LL}, Href: "xhtml/plates.xhtml"})
 		bk.Landmarks = append(bk.Landmarks, landmark{"loi", "xhtml/plates.xhtml", L.ListOfPlates})
 	}
-	return c.colophon(cm, publisher)
+	return c.colophon(cm)
 }
 
 func tocPlateLabel(L labels, ll string, r plateRef) ltext {
@@ -432,8 +433,9 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 		credit = bk.Credit
 	}
 	addRow(L.Credit, credit, "")
-	rights := c.ex.RightsOf(p)
-	addRow(L.Rights, plain(rights), linkable(rights))
+	if rights := c.ex.RightsOf(p); rights != "" {
+		rows = append(rows, rightsRow(L.Rights, bk.LL, bk.Lang, rights))
+	}
 	for _, note := range p.Notes {
 		addRow(L.Note, plain(note), "")
 	}
@@ -481,7 +483,7 @@ func linkable(s string) string {
 	return ""
 }
 
-func (c *composer) colophon(cm common, publisher ltext) error {
+func (c *composer) colophon(cm common) error {
 	ex, x, bk, L := c.ex, c.x, c.bk, c.bk.L
 	var rows []row
 	addRow := func(label string, v ltext, href string) {
@@ -489,7 +491,6 @@ func (c *composer) colophon(cm common, publisher ltext) error {
 			rows = append(rows, row{Label: label, LabelLang: bk.LL, Value: v, Href: href})
 		}
 	}
-	addRow(L.Publisher, publisher, "")
 	for _, a := range ex.Agents {
 		var roles []string
 		for _, r := range a.Roles {
@@ -501,7 +502,9 @@ func (c *composer) colophon(cm common, publisher ltext) error {
 		}
 		rows = append(rows, row{Label: strings.Join(roles, ", "), LabelLang: bk.LL, Value: name, Href: linkable(a.Homepage)})
 	}
-	addRow(L.Rights, plain(ex.Rights), linkable(ex.Rights))
+	if ex.Rights != "" {
+		rows = append(rows, rightsRow(L.Rights, bk.LL, bk.Lang, ex.Rights))
+	}
 	addRow(L.Identifier, plain(bk.ID), "")
 	addRow(L.Edition, plain(bk.Date), "")
 	if ex.Homepage != "" {

@@ -266,6 +266,11 @@ func setPageLang(page []byte, bk *book) ([]byte, error) {
 	out = append(out, page[:j]...)
 	out = append(out, attrs...)
 	out = append(out, page[j:]...)
+	// go-epub declares the epub namespace on every page; epubcheck notes
+	// it where no epub:type uses it, so it is dropped there.
+	if !bytes.Contains(out[j:], []byte("epub:type")) {
+		out = bytes.Replace(out, []byte(` xmlns:epub="http://www.idpf.org/2007/ops"`), nil, 1)
+	}
 	if bytes.Contains(out, []byte("<title dir=\"auto\"></title>")) {
 		return nil, errors.New("empty page title")
 	}
