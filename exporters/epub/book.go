@@ -196,9 +196,9 @@ func (c *composer) pages() error {
 	if err := c.add("cover.xhtml", bk.Title.S, "cover", struct {
 		common
 		Title, Subtitle, Publisher ltext
-		Dates                      string
+		Dates, Year                string
 		CoverImage                 *figure
-	}{cm, bk.Title, bk.Sub, publisher, dates, coverFig}); err != nil {
+	}{cm, bk.Title, bk.Sub, publisher, dates, bk.Date[:4], coverFig}); err != nil {
 		return err
 	}
 	bk.Landmarks = append(bk.Landmarks, landmark{"cover", "xhtml/cover.xhtml", L.Cover})

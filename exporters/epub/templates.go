@@ -15,14 +15,15 @@ import (
 // well-formed XHTML: void elements are self-closed and no HTML-only
 // entities (&nbsp;) are used.
 const pageTemplates = `
-{{define "cover"}}<section class="cover" aria-label="{{.L.Cover}}"{{la .LL}}>
+{{define "cover"}}<section class="cover{{if not .CoverImage}} cover-typographic{{end}}" aria-label="{{.L.Cover}}"{{la .LL}}>
 {{if .CoverImage}}<div class="cover-image"><img role="doc-cover" src="{{.CoverImage.Src}}" alt="{{.CoverImage.Alt.S}}"{{la .CoverImage.Alt.Lang}} width="{{.CoverImage.W}}" height="{{.CoverImage.H}}"/></div>
 {{end}}<div class="cover-text">
 <p class="cover-title" dir="auto"{{la .Title.Lang}}>{{.Title.S}}</p>
 {{with .Subtitle.S}}<p class="cover-subtitle" dir="auto"{{la $.Subtitle.Lang}}>{{.}}</p>
 {{end}}{{with .Dates}}<p class="cover-dates">{{.}}</p>
 {{end}}{{with .Publisher.S}}<p class="cover-publisher" dir="auto"{{la $.Publisher.Lang}}>{{.}}</p>
-{{end}}</div>
+{{end}}<p class="cover-year">{{.Year}}</p>
+</div>
 </section>{{end}}
 
 {{define "titlepage"}}<section class="titlepage" epub:type="titlepage">
@@ -51,7 +52,7 @@ const pageTemplates = `
 {{end}}{{range .Intro}}<p dir="auto"{{la .Lang}}>{{.S}}</p>
 {{end}}{{if .Plates}}<h2 class="plates-in"{{la $.LL}}>{{$.L.PlatesInGroup}}</h2>
 <ol class="plate-list">
-{{range .Plates}}<li><a href="{{.File}}"><span class="no"{{la $.LL}}>{{$.L.Plate}} {{.Number}}</span> <span class="cap" dir="auto"{{la .Short.Lang}}>{{.Short.S}}</span></a></li>
+{{range .Plates}}<li><span class="no"{{la $.LL}}>{{$.L.Plate}} {{.Number}}</span><a href="{{.File}}" dir="auto"{{la .Short.Lang}}>{{.Short.S}}</a></li>
 {{end}}</ol>
 {{end}}</section>{{end}}
 
