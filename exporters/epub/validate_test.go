@@ -148,6 +148,7 @@ func TestValidators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("validators are slow; run without -short")
 	}
+	t.Parallel()
 	dir := writeFixture(t)
 	books := map[string][]byte{
 		"fixture-en.epub": buildBook(t, dir, New()),
@@ -165,6 +166,9 @@ func TestValidators(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
+			// Books are checked at the same time: each check is mostly a
+			// JVM or a browser starting up.
+			t.Parallel()
 			p := keep(t, name, book)
 			t.Run("epubcheck", func(t *testing.T) { epubcheck(t, p) })
 			t.Run("ace", func(t *testing.T) { ace(t, p) })
@@ -178,6 +182,7 @@ func TestAceSeesViolations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("validators are slow; run without -short")
 	}
+	t.Parallel()
 	book := buildBook(t, writeFixture(t), New())
 	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
 	if err != nil {
