@@ -444,7 +444,12 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 			rows = append(rows, row{Label: clean(f.Label), Value: plain(f.Value)})
 		}
 	}
+	// A <title> cannot mark a change of language, so the word "Plate"
+	// is left out when the labels are not in the book's language.
 	title := L.Plate + " " + clean(p.Number)
+	if bk.LL != "" {
+		title = clean(p.Number)
+	}
 	if ref.Short.S != "" {
 		title += ": " + shorten(ref.Short.S, 70)
 	}

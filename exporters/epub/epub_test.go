@@ -241,3 +241,30 @@ func TestUnknownLang(t *testing.T) {
 		t.Fatalf("--epub-lang fr on an en+ko exhibition: got %v, want an error naming the flag", err)
 	}
 }
+
+// TestRightToLeft builds a book in Arabic: pages run right to left, and the
+// English labels (there are no Arabic ones) and fallback texts are marked.
+func TestRightToLeft(t *testing.T) {
+	dir := writeFixture(t)
+	yml := strings.Replace(fixtureYAML, "languages: [en, ko]", "languages: [en, ko, ar]", 1)
+	yml = strings.Replace(yml, `  ko: "톰과 제리 기록 보관소"`, `  ko: "톰과 제리 기록 보관소"`+"\n  ar: \"أرشيف توم وجيري\"", 1)
+	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := entries(t, buildBook(t, dir, &Exporter{Lang: "ar"}))
+	opf := string(files["EPUB/package.opf"])
+	for _, want := range []string{`page-progression-direction="rtl"`, `<dc:title id="title">أرشيف توم وجيري</dc:title>`, `<dc:language>ar</dc:language>`} {
+		if !strings.Contains(opf, want) {
+			t.Errorf("package document lacks %s", want)
+		}
+	}
+	p2 := string(files["EPUB/xhtml/plate-002.xhtml"])
+	for _, want := range []string{`lang="ar" xml:lang="ar" dir="rtl"`, `<body>`, `<span lang="en" xml:lang="en">Plate</span>`, `<title dir="auto">2: Soldiers`} {
+		if !strings.Contains(p2, want) {
+			t.Errorf("plate-002.xhtml lacks %s:\n%s", want, p2)
+		}
+	}
+	if strings.Contains(p2, `<body dir="auto">`) {
+		t.Error(`<body dir="auto"> would let the first letter decide the page's direction`)
+	}
+}

@@ -266,6 +266,11 @@ func setPageLang(page []byte, bk *book) ([]byte, error) {
 	out = append(out, page[:j]...)
 	out = append(out, attrs...)
 	out = append(out, page[j:]...)
+	// go-epub writes <body dir="auto">, which sets the whole page's
+	// direction from its first letter: a right-to-left caption would turn
+	// an English page around, and an English label a right-to-left page.
+	// The page takes its direction from the html element instead.
+	out = bytes.Replace(out, []byte(`<body dir="auto">`), []byte(`<body>`), 1)
 	// go-epub declares the epub namespace on every page; epubcheck notes
 	// it where no epub:type uses it, so it is dropped there.
 	if !bytes.Contains(out[j:], []byte("epub:type")) {

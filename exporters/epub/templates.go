@@ -67,7 +67,7 @@ const pageTemplates = `
 {{template "caption" .}}<p class="no-image"{{la $.LL}}>{{$.L.NoImage}}</p>
 </div>
 {{end}}<dl class="tombstone">
-{{range .Rows}}<dt{{la .LabelLang}}>{{.Label}}</dt><dd dir="auto"{{la .Value.Lang}}>{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}{{with .After}} <span class="uri">{{.}}</span>{{end}}</dd>
+{{range .Rows}}<dt{{la .LabelLang}}>{{.Label}}</dt><dd{{la .Value.Lang}}><span dir="auto">{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}</span>{{with .After}} <span class="uri" dir="ltr">{{.}}</span>{{end}}</dd>
 {{end}}</dl>
 {{if .Description}}<div class="description">
 {{range .Description}}<p dir="auto"{{la .Lang}}>{{.S}}</p>
@@ -93,7 +93,7 @@ const pageTemplates = `
 <p class="colophon-title" dir="auto"{{la .Title.Lang}}>{{.Title.S}}</p>
 {{with .Credit.S}}<p class="credit-line" dir="auto"{{la $.Credit.Lang}}>{{.}}</p>
 {{end}}<dl class="colophon-data">
-{{range .Rows}}<dt{{la .LabelLang}}>{{.Label}}</dt><dd dir="auto"{{la .Value.Lang}}>{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}{{with .After}} <span class="uri">{{.}}</span>{{end}}</dd>
+{{range .Rows}}<dt{{la .LabelLang}}>{{.Label}}</dt><dd{{la .Value.Lang}}><span dir="auto">{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}</span>{{with .After}} <span class="uri" dir="ltr">{{.}}</span>{{end}}</dd>
 {{end}}</dl>
 {{if .SourceShown}}<p class="reproduction"{{la .LL}}>{{.L.Reproduction}}</p>
 {{end}}{{range .Notes}}<p class="note" dir="auto"{{la .Lang}}>{{.S}}</p>
