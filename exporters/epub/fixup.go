@@ -14,7 +14,9 @@ import (
 )
 
 // fixup rewrites the book go-epub wrote (r, size bytes) into w, closing the
-// gaps of go-epub v1.2.1 in one place. Each fix says why it exists:
+// gaps of go-epub v1.2.1 in one place: this file, with the package document
+// and NCX it writes in opf.go and the navigation template in templates.go.
+// Each fix says why it exists:
 //
 //  1. Determinism. go-epub lists images and stylesheets in Go map order,
 //     sets dcterms:modified from the wall clock and names manifest items by
