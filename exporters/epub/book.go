@@ -96,8 +96,7 @@ type row struct {
 
 type plateRef struct {
 	File, Number string
-	Short        ltext
-	Date         string
+	Short, Date  ltext
 }
 
 // composer holds what compose needs while it walks the exhibition.
@@ -346,7 +345,7 @@ func tocPlateLabel(L labels, ll string, r plateRef) ltext {
 func (c *composer) ref(p *model.Plate, n int) plateRef {
 	cap := c.x.pick(p.Caption)
 	cap.S = shorten(cap.S, 90)
-	return plateRef{File: fmt.Sprintf("plate-%03d.xhtml", n), Number: clean(p.Number), Short: cap, Date: clean(p.Date.Text)}
+	return plateRef{File: fmt.Sprintf("plate-%03d.xhtml", n), Number: clean(p.Number), Short: cap, Date: c.x.untagged(p.Date.Text)}
 }
 
 type placed struct {
@@ -419,15 +418,15 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 		}
 	}
 	addRow(L.Number, plain(p.Number), "")
-	date := plain(p.Date.Text)
+	date := x.untagged(p.Date.Text)
 	if p.Date.Note != "" && date.S != "" {
 		date.S += " (" + clean(p.Date.Note) + ")"
 	}
 	addRow(L.Date, date, "")
-	addRow(L.Creator, plain(p.Creator), "")
-	addRow(L.Place, plain(p.Place), "")
-	addRow(L.Medium, plain(p.Medium), "")
-	addRow(L.Dimensions, plain(p.Dimensions), "")
+	addRow(L.Creator, x.untagged(p.Creator), "")
+	addRow(L.Place, x.untagged(p.Place), "")
+	addRow(L.Medium, x.untagged(p.Medium), "")
+	addRow(L.Dimensions, x.untagged(p.Dimensions), "")
 	credit := x.pick(p.Credit)
 	if credit.S == "" {
 		credit = bk.Credit
@@ -437,11 +436,11 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 		rows = append(rows, rightsRow(L.Rights, bk.LL, bk.Lang, rights))
 	}
 	for _, note := range p.Notes {
-		addRow(L.Note, plain(note), "")
+		addRow(L.Note, x.untagged(note), "")
 	}
 	for _, f := range p.Metadata {
 		if strings.TrimSpace(f.Label) != "" && strings.TrimSpace(f.Value) != "" {
-			rows = append(rows, row{Label: clean(f.Label), Value: plain(f.Value)})
+			rows = append(rows, row{Label: clean(f.Label), LabelLang: x.mark(x.first), Value: x.untagged(f.Value)})
 		}
 	}
 	// A <title> cannot mark a change of language, so the word "Plate"
@@ -534,7 +533,7 @@ func (c *composer) colophon(cm common) error {
 			addRow(L.Source, plain(s.URL), linkable(s.URL))
 		}
 		if s.Note != "" {
-			addRow(L.Note, plain(s.Note), "")
+			addRow(L.Note, x.untagged(s.Note), "")
 		}
 	}
 	version := c.b.Version
@@ -544,7 +543,7 @@ func (c *composer) colophon(cm common) error {
 	addRow(L.MadeWith, ltext{S: "vitrine " + clean(version)}, "")
 	var notes []ltext
 	for _, n := range ex.Notes {
-		notes = append(notes, plain(n))
+		notes = append(notes, x.untagged(n))
 	}
 	if err := c.add("colophon.xhtml", L.Colophon, "colophon", struct {
 		common

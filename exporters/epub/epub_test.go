@@ -226,6 +226,11 @@ func TestKorean(t *testing.T) {
 	if !strings.Contains(p1, `<p class="caption-alt" dir="auto" lang="en" xml:lang="en">An unsectioned plate`) {
 		t.Errorf("Korean book: English caption not alongside:\n%s", p1)
 	}
+	// Untagged fields (a date as written) are in the exhibition's first
+	// language, English, and marked so.
+	if !strings.Contains(p1, `<dd lang="en" xml:lang="en"><span dir="auto">June 1950</span></dd>`) {
+		t.Errorf("Korean book: the date as written is not marked English:\n%s", p1)
+	}
 	// Plate 3 has only an English caption: it is shown, marked English.
 	if p3 := string(files["EPUB/xhtml/plate-003.xhtml"]); !strings.Contains(p3, `lang="en" xml:lang="en">صورة`) {
 		t.Errorf("Korean book: fallback caption not marked with its language:\n%s", p3)

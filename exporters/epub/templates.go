@@ -83,7 +83,7 @@ const pageTemplates = `
 <table class="plates">
 <thead><tr><th scope="col"{{la .LL}}>{{.L.Number}}</th><th scope="col"{{la .LL}}>{{.L.Caption}}</th><th scope="col"{{la .LL}}>{{.L.Date}}</th></tr></thead>
 <tbody>
-{{range .Plates}}<tr><td class="no">{{.Number}}</td><td dir="auto"{{la .Short.Lang}}><a href="{{.File}}">{{.Short.S}}</a></td><td dir="auto">{{.Date}}</td></tr>
+{{range .Plates}}<tr><td class="no">{{.Number}}</td><td dir="auto"{{la .Short.Lang}}><a href="{{.File}}">{{.Short.S}}</a></td><td dir="auto"{{la .Date.Lang}}>{{.Date.S}}</td></tr>
 {{end}}</tbody>
 </table>
 </section>{{end}}

@@ -112,8 +112,14 @@ func isRTL(tag string) bool {
 // language.
 type texts struct {
 	lang  string   // the book's language
+	first string   // the exhibition's first language: that of untagged strings
 	order []string // the exhibition's languages, book language first
 }
+
+// untagged returns a plain string of the exhibition file (a plate's date as
+// written, medium, notes), which is in the exhibition's first language, so
+// that a book in another language marks it.
+func (x texts) untagged(s string) ltext { return ltext{S: clean(s), Lang: x.mark(x.first)} }
 
 func newTexts(ex *model.Exhibition, lang string) texts {
 	order := []string{lang}
@@ -122,7 +128,7 @@ func newTexts(ex *model.Exhibition, lang string) texts {
 			order = append(order, l)
 		}
 	}
-	return texts{lang: lang, order: order}
+	return texts{lang: lang, first: ex.Lang(), order: order}
 }
 
 // mark returns "" for the book's language, else the tag.
