@@ -28,28 +28,65 @@ type Output struct {
 	dir      string
 	stageRel string
 	stage    *os.Root
+	lock     *os.File
 	products map[string]bool
 }
 
 // StagePrefix starts the names of staging folders in OUT.
 const StagePrefix = ".vitrine-staging-"
 
-// NewOutput creates dir if needed and a fresh staging folder inside it.
+// lockName is the file in a staging folder that its build keeps locked
+// while it runs.
+const lockName = ".vitrine-lock"
+
+// NewOutput creates dir if needed and a fresh staging folder inside it. It
+// first removes the staging folders of builds that were killed (SIGKILL,
+// power loss) before they could clean up: those whose lock file no process
+// holds.
 func NewOutput(dir string) (*Output, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
+	removeStale(dir)
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	stageRel := StagePrefix + hex.EncodeToString(rnd[:])
 	if err := os.Mkdir(filepath.Join(dir, stageRel), 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
+	// Without locks (other systems) the folder is still removed by Abort;
+	// only the clean-up after a kill is lost.
+	lock, _ := tryLock(filepath.Join(dir, stageRel, lockName), true)
 	root, err := os.OpenRoot(filepath.Join(dir, stageRel))
 	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		return nil, err
 	}
-	return &Output{dir: dir, stageRel: stageRel, stage: root, products: map[string]bool{}}, nil
+	return &Output{dir: dir, stageRel: stageRel, stage: root, lock: lock, products: map[string]bool{}}, nil
+}
+
+// removeStale removes the staging folders in dir whose lock no running
+// build holds. A folder without a lock file (being created, or made by a
+// system without locks) is left alone.
+func removeStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), StagePrefix) {
+			continue
+		}
+		stage := filepath.Join(dir, e.Name())
+		f, err := tryLock(filepath.Join(stage, lockName), false)
+		if err != nil {
+			continue
+		}
+		_ = os.RemoveAll(stage)
+		f.Close()
+	}
 }
 
 // Dir is OUT.
@@ -169,6 +206,10 @@ func (o *Output) Abort() {
 		o.stage = nil
 	}
 	_ = os.RemoveAll(o.StageDir())
+	if o.lock != nil {
+		o.lock.Close()
+		o.lock = nil
+	}
 }
 
 // CopyFile copies src (a file outside OUT, such as a cached derivative) to the

@@ -202,3 +202,41 @@ func TestCommitReplacesAndCleans(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleStagingRemoved: a staging folder whose lock nobody holds (its
+// build was killed) is removed by the next build; one whose lock is held
+// (a build still running) and one without a lock file are kept.
+func TestStaleStagingRemoved(t *testing.T) {
+	out := t.TempDir()
+	stale := filepath.Join(out, StagePrefix+"dead")
+	live := filepath.Join(out, StagePrefix+"live")
+	nolock := filepath.Join(out, StagePrefix+"nolock")
+	for _, d := range []string{stale, live, nolock} {
+		os.MkdirAll(filepath.Join(d, "bags"), 0o755)
+		os.WriteFile(filepath.Join(d, "bags", "x.zip"), []byte("half"), 0o644)
+	}
+	os.WriteFile(filepath.Join(stale, lockName), nil, 0o644)
+	held, err := tryLock(filepath.Join(live, lockName), true)
+	if err != nil {
+		t.Skip("no file locks here:", err)
+	}
+	defer held.Close()
+	o, err := NewOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Abort()
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the stale staging folder was kept")
+	}
+	for _, d := range []string{live, nolock} {
+		if _, err := os.Stat(filepath.Join(d, "bags", "x.zip")); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(d), err)
+		}
+	}
+	// The new build's own folder is locked against a concurrent build.
+	if f, err := tryLock(filepath.Join(o.StageDir(), lockName), false); err == nil {
+		f.Close()
+		t.Error("the running build's staging folder is not locked")
+	}
+}

@@ -36,16 +36,29 @@ func TestEscapedControlCharacters(t *testing.T) {
 	}
 }
 
-// TestCheckRelPathControl: a NUL or other control character in an image
-// path is refused as unsafe before any file is opened.
-func TestCheckRelPathControl(t *testing.T) {
+// TestOpenImageControl: a NUL or other control character in an image
+// path is refused as unsafe, even when such a file exists.
+func TestOpenImageControl(t *testing.T) {
+	dir := t.TempDir()
+	e := &Exhibition{Dir: dir}
 	for _, p := range []string{"a\x00b.jpg", "a\nb.jpg", "a\x1b[31m.jpg", "a\u0085.jpg"} {
-		if err := CheckRelPath(p); !errors.Is(err, ErrUnsafePath) || !strings.Contains(err.Error(), "control character") {
-			t.Errorf("CheckRelPath(%q) = %v", p, err)
+		if p[1] != 0 {
+			os.WriteFile(filepath.Join(dir, p), []byte("x"), 0o644)
+		}
+		if f, err := e.OpenImage(p); !errors.Is(err, ErrUnsafePath) || !strings.Contains(err.Error(), "control character") {
+			if f != nil {
+				f.Close()
+			}
+			t.Errorf("OpenImage(%q) = %v", p, err)
 		}
 	}
-	if err := CheckRelPath("dir/é ü.jpg"); err != nil {
+	os.MkdirAll(filepath.Join(dir, "dir"), 0o755)
+	os.WriteFile(filepath.Join(dir, "dir", "é ü.jpg"), []byte("x"), 0o644)
+	f, err := e.OpenImage("dir/é ü.jpg")
+	if err != nil {
 		t.Errorf("a plain name was refused: %v", err)
+	} else {
+		f.Close()
 	}
 }
 

@@ -351,8 +351,6 @@ func CheckRelPath(rel string) error {
 		return fmt.Errorf("%w: empty path", ErrUnsafePath)
 	case strings.HasPrefix(rel, "/") || filepath.IsAbs(rel) || (len(rel) > 1 && rel[1] == ':'):
 		return fmt.Errorf("%w: %q is absolute; give a path relative to the exhibition folder", ErrUnsafePath, rel)
-	case strings.ContainsFunc(rel, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || isControl(r) }):
-		return fmt.Errorf("%w: %q contains a control character; rename the file", ErrUnsafePath, rel)
 	case strings.Contains(rel, `\`):
 		return fmt.Errorf("%w: %q contains a backslash; use / between folders", ErrUnsafePath, rel)
 	case !fs.ValidPath(rel):
@@ -363,9 +361,15 @@ func CheckRelPath(rel string) error {
 
 // OpenImage opens an image of the exhibition through an os.Root, so that
 // neither ".." nor a symbolic link can reach outside the exhibition folder.
+//
+// An image path may not hold control characters (NUL, line breaks, escape
+// sequences): they would reach every output that names the file.
 func (e *Exhibition) OpenImage(rel string) (*os.File, error) {
 	if err := CheckRelPath(rel); err != nil {
 		return nil, err
+	}
+	if strings.ContainsFunc(rel, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || isControl(r) }) {
+		return nil, fmt.Errorf("%w: %q contains a control character; rename the file", ErrUnsafePath, rel)
 	}
 	root, err := os.OpenRoot(e.Dir)
 	if err != nil {

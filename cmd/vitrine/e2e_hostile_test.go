@@ -343,6 +343,30 @@ func leftovers(t *testing.T, dir string) []string {
 	return bad
 }
 
+// stagingHas reports whether OUT holds a staging folder, and with file set,
+// one holding a file of the outputs.
+func stagingHas(out string, file bool) bool {
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), exporters.StagePrefix) {
+			continue
+		}
+		if !file {
+			return true
+		}
+		found := false
+		filepath.WalkDir(filepath.Join(out, e.Name()), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && d.Name() != ".vitrine-lock" {
+				found = true
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		return found
+	}
+	return false
+}
+
 // TestInterruptedBuildKeepsPreviousOutputs sends SIGINT or SIGTERM to a
 // real vitrine build while it reads the images and while it writes the
 // outputs, after a first complete build into the same OUT: the build must
@@ -361,28 +385,6 @@ func TestInterruptedBuildKeepsPreviousOutputs(t *testing.T) {
 		t.Fatalf("first build: exit %d\n%s", code, stderr)
 	}
 	want := treeSums(t, first)
-
-	stagingHas := func(out string, file bool) bool {
-		entries, _ := os.ReadDir(out)
-		for _, e := range entries {
-			if !strings.HasPrefix(e.Name(), exporters.StagePrefix) {
-				continue
-			}
-			if !file {
-				return true
-			}
-			found := false
-			filepath.WalkDir(filepath.Join(out, e.Name()), func(p string, d fs.DirEntry, err error) error {
-				if err == nil && d.Type().IsRegular() {
-					found = true
-					return filepath.SkipAll
-				}
-				return nil
-			})
-			return found
-		}
-		return false
-	}
 
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		for _, phase := range []string{"images", "outputs"} {
@@ -1173,5 +1175,59 @@ func checkJSONStrings(t *testing.T, file, path string, v any) {
 				}
 			}
 		}
+	}
+}
+
+// TestKilledBuildIsCleanedUp kills a build with SIGKILL while it writes
+// its outputs (no clean-up can run): the previous outputs are intact, and
+// the staging folder it leaves is removed by the next build.
+func TestKilledBuildIsCleanedUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kill test skipped in -short mode")
+	}
+	bin := vitrineBin(t)
+	formats := strings.Join(availableFormats(t), ",")
+	dir := bigExhibition(t, 4)
+	out := t.TempDir()
+	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats); code != 0 {
+		t.Fatalf("first build: exit %d\n%s", code, stderr)
+	}
+	want := treeSums(t, out)
+	cmd := exec.Command(bin, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats, "-j", "1")
+	cmd.Env = cleanEnv()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for !stagingHas(out, true) {
+		select {
+		case err := <-done:
+			t.Skipf("build ended (%v) before it could be killed", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	cmd.Process.Kill()
+	<-done
+	if !stagingHas(out, false) {
+		t.Skip("the build ended before the kill")
+	}
+	got := treeSums(t, out)
+	for k := range got {
+		if strings.HasPrefix(k, exporters.StagePrefix) {
+			delete(got, k)
+		}
+	}
+	if d := diffTrees(want, got); d != "" {
+		t.Errorf("previous outputs changed by the killed build:\n%s", d)
+	}
+	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats); code != 0 {
+		t.Fatalf("build after the kill: exit %d\n%s", code, stderr)
+	}
+	if l := leftovers(t, out); len(l) > 0 {
+		t.Errorf("the next build left the killed build's files: %v", l)
+	}
+	if d := diffTrees(want, treeSums(t, out)); d != "" {
+		t.Errorf("the build after the kill differs from the first:\n%s", d)
 	}
 }

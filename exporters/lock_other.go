@@ -1,0 +1,14 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package exporters
+
+import (
+	"errors"
+	"os"
+)
+
+// tryLock is not available here: staging folders left by a killed build
+// are then not removed automatically.
+func tryLock(path string, create bool) (*os.File, error) {
+	return nil, errors.New("file locks are not supported on this system")
+}

@@ -1,0 +1,27 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package exporters
+
+import (
+	"os"
+	"syscall"
+)
+
+// tryLock opens path (creating it when create is set) and takes an
+// exclusive advisory lock on it without waiting. The lock lasts until the
+// file is closed or the process ends, however it ends.
+func tryLock(path string, create bool) (*os.File, error) {
+	flag := os.O_RDWR
+	if create {
+		flag |= os.O_CREATE
+	}
+	f, err := os.OpenFile(path, flag, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
