@@ -1231,3 +1231,59 @@ func TestKilledBuildIsCleanedUp(t *testing.T) {
 		t.Errorf("the build after the kill differs from the first:\n%s", d)
 	}
 }
+
+// TestVerifyRefusesEscapingEntries runs the real `vitrine verify` on a
+// real bag into which entries that leave the bag were added ("../", an
+// absolute name, a backslash path): it must fail naming them, and nothing
+// may appear outside the archive's folder.
+func TestVerifyRefusesEscapingEntries(t *testing.T) {
+	vitrineBin(t)
+	formats := availableFormats(t)
+	if !contains(formats, "bagit") {
+		t.Skip("no bagit format")
+	}
+	dir := bigExhibitionSmall(t)
+	out := t.TempDir()
+	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", "bagit"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, stderr)
+	}
+	good := filepath.Join(out, filepath.FromSlash(exporters.BagPath("hostile", "zip")))
+	if code, stdout, stderr := vitrineRun(t, nil, "verify", good); code != 0 {
+		t.Fatalf("the good bag does not verify: %s%s", stdout, stderr)
+	}
+	for _, evil := range []string{"../escaped.txt", "hostile/../../escaped.txt", "/tmp/escaped.txt", `hostile\..\..\escaped.txt`} {
+		t.Run(evil, func(t *testing.T) {
+			work := t.TempDir()
+			bad := filepath.Join(work, "bags", "bad.zip")
+			os.MkdirAll(filepath.Dir(bad), 0o755)
+			zr, err := zip.OpenReader(good)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, _ := os.Create(bad)
+			zw := zip.NewWriter(f)
+			for _, e := range zr.File {
+				if err := zw.Copy(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			zr.Close()
+			w, _ := zw.CreateHeader(&zip.FileHeader{Name: evil, Method: zip.Store})
+			w.Write([]byte("escaped"))
+			zw.Close()
+			f.Close()
+			code, stdout, stderr := vitrineRun(t, nil, "verify", bad)
+			if code == 0 {
+				t.Errorf("verify accepted an entry named %q:\n%s%s", evil, stdout, stderr)
+			}
+			if !strings.Contains(stdout+stderr, strings.TrimPrefix(evil, "/")) && !strings.Contains(stdout+stderr, "unsafe") {
+				t.Errorf("the message does not name the entry:\n%s%s", stdout, stderr)
+			}
+			for _, p := range []string{filepath.Join(work, "escaped.txt"), filepath.Join(work, "bags", "escaped.txt"), "/tmp/escaped.txt"} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s was written", p)
+				}
+			}
+		})
+	}
+}
