@@ -116,9 +116,9 @@ func vitrineRun(t *testing.T, env []string, args ...string) (int, string, string
 	return code, stdout.String(), stderr.String()
 }
 
-// availableFormats returns the formats this version can build, found by
+// hostileFormats returns the formats this version can build, found by
 // building a one-plate exhibition with each.
-func availableFormats(t *testing.T) []string {
+func hostileFormats(t *testing.T) []string {
 	t.Helper()
 	dir := writeTestExhibition(t, minimal)
 	var names []string
@@ -377,7 +377,7 @@ func TestInterruptedBuildKeepsPreviousOutputs(t *testing.T) {
 		t.Skip("interruption test skipped in -short mode")
 	}
 	bin := vitrineBin(t)
-	formats := strings.Join(availableFormats(t), ",")
+	formats := strings.Join(hostileFormats(t), ",")
 	dir := bigExhibition(t, 6)
 	first := t.TempDir()
 	firstCache := t.TempDir()
@@ -495,7 +495,7 @@ func TestFullDiskFileSizeLimit(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("needs bash for ulimit")
 	}
-	formats := strings.Join(availableFormats(t), ",")
+	formats := strings.Join(hostileFormats(t), ",")
 	dir := bigExhibition(t, 3)
 	out := t.TempDir()
 	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats); code != 0 {
@@ -547,7 +547,7 @@ func TestFullDiskTmpfs(t *testing.T) {
 			t.Errorf("umount: %v %s", err, out)
 		}
 	})
-	formats := strings.Join(availableFormats(t), ",")
+	formats := strings.Join(hostileFormats(t), ",")
 	out := filepath.Join(mnt, "out")
 	// The previous outputs: the exhibition with one plate.
 	small := bigExhibition(t, 1)
@@ -645,7 +645,7 @@ func TestImagePathsCannotLeaveTheExhibition(t *testing.T) {
 // link (the user chose it).
 func TestNothingWrittenThroughSymlinksInOut(t *testing.T) {
 	vitrineBin(t)
-	formats := availableFormats(t)
+	formats := hostileFormats(t)
 	dir := bigExhibitionSmall(t)
 
 	t.Run("product folders are links out", func(t *testing.T) {
@@ -866,7 +866,7 @@ func TestReproducibleBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	formats := availableFormats(t)
+	formats := hostileFormats(t)
 	runs := []struct {
 		name, umask string
 		env         []string
@@ -973,7 +973,7 @@ const nastyCaption = "Cap </p><script>x</script> &amp; ]]> \"dq\" 'sq' 🎉 <b>b
 // break).
 func TestTextEscapedInEveryOutput(t *testing.T) {
 	vitrineBin(t)
-	formats := availableFormats(t)
+	formats := hostileFormats(t)
 	dir := writeExhibition(t, nastyYAML, nil, map[string][]byte{"a.jpg": noisyJPEG(t, 64, 48, 13)})
 	// writeExhibition appends "plates:"; nastyYAML has its own.
 	os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(nastyYAML), 0o644)
@@ -1186,7 +1186,7 @@ func TestKilledBuildIsCleanedUp(t *testing.T) {
 		t.Skip("kill test skipped in -short mode")
 	}
 	bin := vitrineBin(t)
-	formats := strings.Join(availableFormats(t), ",")
+	formats := strings.Join(hostileFormats(t), ",")
 	dir := bigExhibition(t, 4)
 	out := t.TempDir()
 	if code, _, stderr := vitrineRun(t, nil, "build", dir, "-q", "-o", out, "--cache-dir", t.TempDir(), "--formats", formats); code != 0 {
@@ -1238,7 +1238,7 @@ func TestKilledBuildIsCleanedUp(t *testing.T) {
 // may appear outside the archive's folder.
 func TestVerifyRefusesEscapingEntries(t *testing.T) {
 	vitrineBin(t)
-	formats := availableFormats(t)
+	formats := hostileFormats(t)
 	if !contains(formats, "bagit") {
 		t.Skip("no bagit format")
 	}
