@@ -159,11 +159,6 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	return nil
 }
 
-// interrupted is the error of a build stopped by SIGINT or SIGTERM.
-func interrupted(out string) error {
-	return fmt.Errorf("interrupted: nothing was written; the previous outputs in %s are unchanged", out)
-}
-
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
