@@ -85,3 +85,29 @@ func FuzzParseEDTF(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenImageRefusesSpecialFiles: a named pipe among the images is
+// refused at once instead of blocking the open or the read for ever.
+func TestOpenImageRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := mkfifo(filepath.Join(dir, "pipe.jpg")); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	e := &Exhibition{Dir: dir}
+	done := make(chan error, 1)
+	go func() {
+		f, err := e.OpenImage("pipe.jpg")
+		if f != nil {
+			f.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrUnsafePath) || !strings.Contains(err.Error(), "named pipe") {
+			t.Errorf("OpenImage(pipe) = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("OpenImage blocked on a named pipe")
+	}
+}

@@ -169,6 +169,19 @@ func checkText(raw []byte) []textProblem {
 	return out
 }
 
+// fileKind names the type of a file that is neither regular nor a folder.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
 // checkEscapes reports control characters that reach a value through an
 // escape in a double-quoted string ("\0", "\u0007", "\x1b"), which
 // checkText cannot see in the raw bytes: one problem per value, at its
@@ -376,6 +389,12 @@ func (e *Exhibition) OpenImage(rel string) (*os.File, error) {
 		return nil, err
 	}
 	defer root.Close()
+	// A named pipe would block the open or the read for ever, and a device
+	// could be read without end: only regular files (and folders, which
+	// the caller reports) are opened.
+	if st, err := root.Stat(filepath.FromSlash(rel)); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return nil, fmt.Errorf("%w: %q is not a regular file (%s); give an image file", ErrUnsafePath, rel, fileKind(st.Mode()))
+	}
 	f, err := root.Open(filepath.FromSlash(rel))
 	if err != nil {
 		var pe *fs.PathError
