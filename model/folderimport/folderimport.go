@@ -87,6 +87,10 @@ func Import(dir string, opt Options) (*model.Exhibition, []importer.Notice, erro
 		case e.IsDir():
 			notice(n, importer.Dropped, "subfolder not read (only the folder's own images become plates)")
 			continue
+		case !e.Type().IsRegular() && !regularTarget(filepath.Join(dir, n)):
+			// A named pipe would block the import for ever.
+			notice(n, importer.Dropped, "skipped: not a regular file (a pipe, a device, or a link to one or to nothing)")
+			continue
 		}
 		ext := strings.ToLower(filepath.Ext(n))
 		if !contains(Extensions, ext) {
@@ -140,6 +144,13 @@ func Import(dir string, opt Options) (*model.Exhibition, []importer.Notice, erro
 		return nil, nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return ex, notes, nil
+}
+
+// regularTarget reports whether path, followed through links, is a regular
+// file.
+func regularTarget(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }
 
 func plate(path, name string, n int, lang string, notice func(string, importer.Kind, string, ...any)) (model.Plate, error) {
