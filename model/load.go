@@ -76,7 +76,16 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		add(yamlErrPos(err), "", strings.TrimPrefix(err.Error(), "yaml: "), "fix the syntax at this line")
+		msg := lineRe.ReplaceAllString(err.Error(), "")
+		pos, hint := yamlErrPos(err), "fix the syntax at this line"
+		if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+			// yaml.v3 places these one line early or late; a tab in an
+			// indentation is what they nearly always mean.
+			if tp, ok := indentTab(raw); ok {
+				pos, hint = tp, "YAML indents with spaces only: replace the tab at the start of this line with spaces"
+			}
+		}
+		add(pos, "", msg, hint)
 		return nil, &ps
 	}
 	if len(doc.Content) == 0 {
@@ -93,7 +102,11 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, e := range te.Errors {
-				add(yamlErrPos(errors.New(e)), "", lineRe.ReplaceAllString(e, ""), "check the value's type against the schema (schema/exhibition.schema.json)")
+				hint := "check the value's type against the schema (model/exhibition.schema.json)"
+				if strings.Contains(e, "already defined") {
+					hint = "a field may appear only once in the same place: keep one of the two and delete the other"
+				}
+				add(yamlErrPos(errors.New(e)), "", lineRe.ReplaceAllString(e, ""), hint)
 			}
 		} else {
 			add(Pos{}, "", err.Error(), "")
@@ -120,6 +133,21 @@ func yamlErrPos(err error) Pos {
 		n++
 	}
 	return Pos{Line: n, Col: 1}
+}
+
+// indentTab finds the first tab among the spaces that start a line.
+func indentTab(raw []byte) (Pos, bool) {
+	for i, l := range strings.Split(string(raw), "\n") {
+		for j, c := range l {
+			if c == '\t' {
+				return Pos{Line: i + 1, Col: j + 1}, true
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return Pos{}, false
 }
 
 type textProblem struct {

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,7 +149,24 @@ func TestValidateProblems(t *testing.T) {
 		}, line: 19, col: 15, message: `"p2.jpg" is not a readable image`},
 		{name: "empty image", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "p2.jpg"), nil, 0o644)
-		}, line: 19, col: 15, message: `"p2.jpg" is not a readable image`},
+		}, line: 19, col: 15, message: `"p2.jpg" is empty (0 bytes) (copy the image again`},
+		{name: "PNG named .jpg", setup: func(t *testing.T, dir string) {
+			var buf bytes.Buffer
+			png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4)))
+			os.WriteFile(filepath.Join(dir, "p2.jpg"), buf.Bytes(), 0o644)
+		}, sev: Warning, line: 19, col: 15, message: `"p2.jpg" is a PNG file but its name ends in .jpg (rename it to end in .png`},
+		{name: "file name in NFD", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "caf\u00e9.jpg", 1) },
+			setup: func(t *testing.T, dir string) {
+				os.Rename(filepath.Join(dir, "p2.jpg"), filepath.Join(dir, "cafe\u0301.jpg"))
+			}, line: 19, col: 15, message: "the folder has \"cafe\u0301.jpg\", the same name in another form (its accented letters are stored decomposed"},
+		{name: "file name in another case", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "P2.JPG", 1) },
+			line: 19, col: 15, message: `the folder has "p2.jpg", the same name in another form (letters in another case)`},
+		{name: "tab indent", edit: func(s string) string { return strings.Replace(s, "    caption: Second plate", "\tcaption: Second plate", 1) },
+			line: 17, message: "found a tab character that violates indentation (YAML indents with spaces only"},
+		{name: "tab before a top-level field", edit: func(s string) string { return strings.Replace(s, "title: A test", "\ttitle: A test", 1) },
+			line: 3, col: 1, message: "(YAML indents with spaces only"},
+		{name: "duplicate key", edit: func(s string) string { return strings.Replace(s, "    caption: Second plate", "    caption: Second plate\n    caption: Again", 1) },
+			line: 18, message: `mapping key "caption" already defined at line 17 (a field may appear only once`},
 		{name: "too many pixels", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "huge.png", 1) },
 			setup: func(t *testing.T, dir string) {
 				os.WriteFile(filepath.Join(dir, "huge.png"), hugePNG(100000, 100000), 0o644)
