@@ -161,11 +161,15 @@ func TestValidateProblems(t *testing.T) {
 			}, line: 19, col: 15, message: "the folder has \"cafe\u0301.jpg\", the same name in another form (its accented letters are stored decomposed"},
 		{name: "file name in another case", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "P2.JPG", 1) },
 			line: 19, col: 15, message: `the folder has "p2.jpg", the same name in another form (letters in another case)`},
-		{name: "tab indent", edit: func(s string) string { return strings.Replace(s, "    caption: Second plate", "\tcaption: Second plate", 1) },
+		{name: "tab indent", edit: func(s string) string {
+			return strings.Replace(s, "    caption: Second plate", "\tcaption: Second plate", 1)
+		},
 			line: 17, message: "found a tab character that violates indentation (YAML indents with spaces only"},
 		{name: "tab before a top-level field", edit: func(s string) string { return strings.Replace(s, "title: A test", "\ttitle: A test", 1) },
 			line: 3, col: 1, message: "(YAML indents with spaces only"},
-		{name: "duplicate key", edit: func(s string) string { return strings.Replace(s, "    caption: Second plate", "    caption: Second plate\n    caption: Again", 1) },
+		{name: "duplicate key", edit: func(s string) string {
+			return strings.Replace(s, "    caption: Second plate", "    caption: Second plate\n    caption: Again", 1)
+		},
 			line: 18, message: `mapping key "caption" already defined at line 17 (a field may appear only once`},
 		{name: "too many pixels", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "huge.png", 1) },
 			setup: func(t *testing.T, dir string) {
