@@ -487,3 +487,24 @@ func TestWriterRefusesUnsafeNames(t *testing.T) {
 		}
 	}
 }
+
+// TestExhibitionJSONPlain: the bag's data/exhibition.json keeps "<", ">"
+// and "&" as written, as the IIIF exporter's exhibition.json does, so the
+// two copies of the exhibition made by one build are the same bytes.
+func TestExhibitionJSONPlain(t *testing.T) {
+	dir := fixtureDir(t)
+	yaml := strings.Replace(fixtureYAML, "subtitle: Photographs", "subtitle: \"Photographs <1950> & after\"", 1)
+	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := exportBag(t, prepare(t, dir))
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	got := string(readZipEntry(t, zr, "test-show/data/exhibition.json"))
+	if !strings.Contains(got, `"Photographs <1950> & after"`) {
+		t.Errorf("data/exhibition.json escapes the subtitle:\n%s", got)
+	}
+}
