@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vitrine-tools/vitrine/model"
 	"github.com/vitrine-tools/vitrine/model/importer"
@@ -50,7 +52,11 @@ type Options struct {
 var ErrNoCaptions = errors.New("no numbered captions")
 
 var (
-	captionRe = regexp.MustCompile(`^(\d{1,3})([a-zA-Z]?)[.)]\s+(\S.*)$`)
+	// captionRe matches a numbered caption line: "1. text", "2) text",
+	// "3: text", "4 - text" (also en and em dashes), "5.Text" with no space,
+	// each optionally after "Fig.", "Figure", "Plate", "Pl.", "No." or
+	// "Cat.". Groups: number, letter, separator, text.
+	captionRe = regexp.MustCompile(`^(?:(?i:fig(?:ure)?|plate|pl|no|nr|cat)\.?\s*)?(\d{1,3})([a-zA-Z]?)([.):]\s+|\s+[-–—]\s+|\.)(\S.*)$`)
 	// Navigation leftovers of a web page.
 	navRe = regexp.MustCompile(`(?i)^(?:<<|«|‹|←|<)\s*.*$|^.*\s*(?:>>|»|›|→)$|^(?:previous|next|back|back to top|top|home|print|share|close|more|menu|search|previous exhibition|next exhibition|previous page|next page)$`)
 	// Terminal punctuation, possibly followed by closing quotes or brackets.
@@ -59,6 +65,23 @@ var (
 	symbolsRe = regexp.MustCompile(`^[\p{P}\p{S}\p{N}\s]+$`)
 	spaceRe   = regexp.MustCompile(`[ \t\p{Zs}]+`)
 )
+
+// parseCaption splits a numbered caption line into its number, sub-letter
+// and text. A full stop with no space after it ("10.Caption") counts only
+// before a capital letter, so that "1.5 metres" is not a caption.
+func parseCaption(text string) (num, letter, rest string, ok bool) {
+	m := captionRe.FindStringSubmatch(text)
+	if m == nil {
+		return "", "", "", false
+	}
+	if m[3] == "." {
+		r, _ := utf8.DecodeRuneInString(m[4])
+		if !unicode.IsUpper(r) {
+			return "", "", "", false
+		}
+	}
+	return m[1], m[2], m[4], true
+}
 
 // dangling are words a complete English caption does not end on.
 var dangling = map[string]bool{
@@ -135,7 +158,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 
 	first := -1
 	for i, l := range body {
-		if captionRe.MatchString(l.text) {
+		if _, _, _, ok := parseCaption(l.text); ok {
 			first = i
 			break
 		}
@@ -201,12 +224,12 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 			blanks++
 			continue
 		}
-		if m := captionRe.FindStringSubmatch(l.text); m != nil {
+		if num, letter, rest, ok := parseCaption(l.text); ok {
 			if c != nil {
 				c.gap = blanks
 			}
-			c = &caption{number: strings.TrimLeft(m[1], "0") + strings.ToLower(m[2]), line: l.n, parts: []string{m[3]}}
-			if c.number == strings.ToLower(m[2]) {
+			c = &caption{number: strings.TrimLeft(num, "0") + strings.ToLower(letter), line: l.n, parts: []string{rest}}
+			if c.number == strings.ToLower(letter) {
 				c.number = "0" + c.number
 			}
 			caps = append(caps, c)

@@ -80,6 +80,22 @@ func TestImportTable(t *testing.T) {
 			notes:   2,
 		},
 		{
+			name: "numbering styles of other lists",
+			in:   "Intro.\n\n1. A quay.\n2) Nets\nin the morning.\n3 - The lighthouse.\n4 – A boat.\nFig. 5. The customs house.\nPlate 6: A crane.\n7.The market.\nNo. 8 - A bridge.\n9. It is 1.5 metres\n1.5 metres long.\n",
+			opt:  Options{Title: "T"},
+			plates: []wantPlate{
+				{number: "1", caption: "A quay."},
+				{number: "2", caption: "Nets in the morning."},
+				{number: "3", caption: "The lighthouse."},
+				{number: "4", caption: "A boat."},
+				{number: "5", caption: "The customs house."},
+				{number: "6", caption: "A crane."},
+				{number: "7", caption: "The market."},
+				{number: "8", caption: "A bridge."},
+				{number: "9", caption: "It is 1.5 metres 1.5 metres long."},
+			},
+		},
+		{
 			name: "Korean",
 			in:   "사진 전시회\n\n1. 평양의 거리, 1953년.\n\n2. 대동강\n다리.\n",
 			opt:  Options{Lang: "ko", Title: "전시"},
