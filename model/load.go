@@ -26,6 +26,9 @@ var ErrNoExhibition = errors.New("no exhibition file")
 // its folder.
 func Find(path string) (string, error) {
 	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: %w: there is no such folder or file (give the exhibition folder, the one that holds exhibition.yaml)", path, ErrNoExhibition)
+	}
 	if err != nil {
 		return "", err
 	}

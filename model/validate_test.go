@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -309,4 +310,13 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadMissingFolder: a mistyped folder gets an error that says what is
+// missing and wraps ErrNoExhibition, not a bare "stat ...: no such file".
+func TestLoadMissingFolder(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "no-such-show"))
+	if !errors.Is(err, ErrNoExhibition) || !strings.Contains(err.Error(), "no such folder or file") {
+		t.Errorf("Load of a missing folder: %v", err)
+	}
 }
