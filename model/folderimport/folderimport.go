@@ -149,6 +149,9 @@ func plate(path, name string, n int, lang string, notice func(string, importer.K
 		return p, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() == 0 {
+		return p, fmt.Errorf("the file is empty (0 bytes): copy it again from its source, or move it out of the folder")
+	}
 	if _, _, err := image.DecodeConfig(f); err != nil {
 		return p, fmt.Errorf("not a readable image (%v); re-export it or move it out of the folder", err)
 	}

@@ -132,3 +132,16 @@ func TestNaturalOrderAndNameDates(t *testing.T) {
 		}
 	}
 }
+
+// TestImportFolderEmptyFile: a zero-byte image (an interrupted copy) is
+// named as empty, not as an image of unknown format.
+func TestImportFolderEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "scan.jpg"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Import(dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "scan.jpg") || !strings.Contains(err.Error(), "empty (0 bytes)") {
+		t.Fatalf("want scan.jpg named as empty, got %v", err)
+	}
+}
