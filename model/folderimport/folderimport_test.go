@@ -55,6 +55,11 @@ func TestImportFolder(t *testing.T) {
 		if got != w {
 			t.Errorf("plate %d:\n got %+v\nwant %+v", i+1, got, w)
 		}
+		// A date from embedded metadata is shown as the date, not as the
+		// EXIF or IPTC string ("1951:06:25 10:00:00").
+		if strings.Contains(p.Date.Text, ":") {
+			t.Errorf("plate %d date text %q is the embedded form", i+1, p.Date.Text)
+		}
 		if p.Number != strconv.Itoa(i+1) {
 			t.Errorf("plate %d numbered %q", i+1, p.Number)
 		}
