@@ -109,6 +109,8 @@ var (
 	langColRe = regexp.MustCompile(`^(.*?)\s*(?::|\[|\()\s*([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*)\s*[\])]?$`)
 	rightsRe  = regexp.MustCompile(`^http://(creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z-]+)?/?|rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$`)
 	spaceRe   = regexp.MustCompile(`\s+`)
+	// sepLineRe is Excel's first line naming the delimiter: "sep=;".
+	sepLineRe = regexp.MustCompile(`^(?i:sep)=([,;\t|])[ \t]*(\r?\n)`)
 	// qualifierRe splits "date (circa)" into the field name and a qualifier.
 	qualifierRe = regexp.MustCompile(`^(.*?)\s*(?:\(|\[)[^\])]*(?:\)|\])$`)
 )
@@ -163,8 +165,19 @@ func Import(data []byte, opt Options) (*Result, error) {
 	if opt.Rights == "" {
 		opt.Rights = UndeterminedRights
 	}
+	// Excel's "sep=;" first line names the delimiter. It is blanked, not
+	// cut, so that line numbers stay those of the file (the reader skips
+	// empty lines).
+	comma := rune(0)
+	if m := sepLineRe.FindSubmatch(data); m != nil {
+		comma = rune(m[1][0])
+		data = data[len(m[0])-len(m[2]):]
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = delimiter(data)
+	if comma != 0 {
+		r.Comma = comma
+	}
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err == io.EOF {

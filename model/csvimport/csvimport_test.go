@@ -241,3 +241,19 @@ func TestImportNoImageColumn(t *testing.T) {
 	}
 	t.Errorf("no notice about the missing image column: %v", res.Notices)
 }
+
+// TestImportExcelSepLine: Excel's "sep=;" first line sets the delimiter and
+// is not taken for the header; line numbers stay those of the file.
+func TestImportExcelSepLine(t *testing.T) {
+	res, err := Import([]byte("\ufeffsep=;\r\nNo.;Title;Date\r\n1;A, b;1950\r\n"), Options{Title: "T", ImagesDir: t.TempDir(), OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := res.Exhibition.Plates[0]; p.Number != "1" || p.Caption.Get("en") != "A, b" || p.Date.Text != "1950" {
+		t.Errorf("plate %+v", p)
+	}
+	_, err = Import([]byte("sep=,\nnumber,title\n1,\n"), Options{Title: "T", ImagesDir: t.TempDir(), OutDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("error should name line 3: %v", err)
+	}
+}
