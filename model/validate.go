@@ -96,6 +96,10 @@ func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInf
 		if _, err := EditionTime(e.Edition); err != nil {
 			v.err("edition", err.Error(), "write YYYY-MM-DD or an RFC 3339 time")
 		}
+	} else if e.Opening == "" && os.Getenv("SOURCE_DATE_EPOCH") == "" {
+		// BuildTime falls back to a fixed date that would be written as
+		// the bag's Bagging-Date and the EPUB's modification date.
+		v.warn("edition", "there is no edition date, so the outputs are dated 2000-01-01 (the EPUB's modification date, the bag's Bagging-Date, archive entry times)", "add edition: YYYY-MM-DD with the date of this edition, or set SOURCE_DATE_EPOCH")
 	}
 	for _, u := range []struct{ path, val string }{{"homepage", e.Homepage}} {
 		v.url(u.path, u.val)

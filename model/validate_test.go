@@ -86,8 +86,8 @@ func TestValidateBaseIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps, infos := Validate(ex, ValidateOptions{})
-	if len(ps) != 0 {
-		t.Fatalf("base fixture has problems:\n%v", ps.Error())
+	if len(ps) != 1 || ps[0].Path != "edition" {
+		t.Fatalf("base fixture has problems other than its missing edition date:\n%v", ps.Error())
 	}
 	if got := infos["p1.jpg"]; got.Format != "jpeg" || got.Width != 64 || got.Height != 48 {
 		t.Errorf("header of p1.jpg = %+v", got)
@@ -209,6 +209,7 @@ func TestValidateProblems(t *testing.T) {
 			line: 11, col: 20, message: "invalid UTF-8 byte 0xFF"},
 		{name: "control character", edit: func(s string) string { return strings.Replace(s, "First plate", "First\x07plate", 1) },
 			line: 11, col: 19, message: "control character U+0007"},
+		{name: "no edition date", sev: Warning, line: 1, col: 1, message: "there is no edition date, so the outputs are dated 2000-01-01"},
 		{name: "no plates", edit: func(s string) string { return s[:strings.Index(s, "plates:")] + "plates: []\n" },
 			line: 8, col: 9, message: "the exhibition has no plates"},
 	}
@@ -318,5 +319,28 @@ func TestLoadMissingFolder(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "no-such-show"))
 	if !errors.Is(err, ErrNoExhibition) || !strings.Contains(err.Error(), "no such folder or file") {
 		t.Errorf("Load of a missing folder: %v", err)
+	}
+}
+
+// TestEditionWarning: the warning about the 2000-01-01 fallback date goes
+// away with an edition date, an opening date or SOURCE_DATE_EPOCH.
+func TestEditionWarning(t *testing.T) {
+	for name, tt := range map[string]struct{ add, env string }{
+		"edition":           {add: "edition: \"2024-01-02\"\n"},
+		"opening":           {add: "opening: \"2024-01-02\"\n"},
+		"SOURCE_DATE_EPOCH": {env: "1700000000"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv("SOURCE_DATE_EPOCH", tt.env)
+			}
+			ex, err := Load(fixture(t, base+tt.add))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps, _ := Validate(ex, ValidateOptions{}); len(ps) != 0 {
+				t.Errorf("problems: %v", ps)
+			}
+		})
 	}
 }

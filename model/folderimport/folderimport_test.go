@@ -83,8 +83,10 @@ func TestImportFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps, infos := model.Validate(back, model.ValidateOptions{})
-	if len(ps) > 0 {
-		t.Errorf("validate: %v", ps)
+	for _, p := range ps {
+		if p.Path != "edition" { // an import has no edition date yet
+			t.Errorf("validate: %v", p)
+		}
 	}
 	if len(infos) != 7 {
 		t.Errorf("validated %d images", len(infos))
