@@ -313,7 +313,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 				k++
 			}
 			notice(x.line, importer.Numbering, "number %s repeats the caption of line %d; this plate is numbered %s", x.number, at, num)
-		} else if !sub && prev > 0 && n != prev+1 {
+		} else if prev > 0 && n != prev+1 {
 			switch {
 			case n == prev:
 			case n > prev+1 && n-prev-1 == 1:
@@ -327,7 +327,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 			notice(x.line, importer.Numbering, "the first caption is number %d, not 1", n)
 		}
 		seen[num] = x.line
-		if !sub {
+		if !sub || n > prev { // "4a" after "3" is number 4
 			prev = n
 		}
 		capText := strings.Join(x.parts, " ")

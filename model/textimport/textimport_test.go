@@ -27,6 +27,8 @@ func TestImportTable(t *testing.T) {
 		plates  []wantPlate
 		notices []string // "line:kind" that must be reported
 		notes   int      // exhibition notes (lines not understood)
+		// noNotices are "line:kind" that must not be reported.
+		noNotices []string
 	}{
 		{
 			name: "BOM, CRLF, wrapped without blank lines",
@@ -96,6 +98,21 @@ func TestImportTable(t *testing.T) {
 			},
 		},
 		{
+			name: "sub-numbers fill the numbering",
+			in:   "Intro.\n\n3. A quay.\n\n4a. A boat.\n\n4b. Its stern.\n\n5. A crane.\n\n5a. Its hook.\n\n7a. A net.\n",
+			opt:  Options{Title: "T"},
+			plates: []wantPlate{
+				{number: "3", caption: "A quay."},
+				{number: "4a", caption: "A boat."},
+				{number: "4b", caption: "Its stern."},
+				{number: "5", caption: "A crane."},
+				{number: "5a", caption: "Its hook."},
+				{number: "7a", caption: "A net."},
+			},
+			notices:   []string{"3:numbering", "13:numbering"},
+			noNotices: []string{"5:numbering", "7:numbering", "9:numbering", "11:numbering"},
+		},
+		{
 			name: "Korean",
 			in:   "사진 전시회\n\n1. 평양의 거리, 1953년.\n\n2. 대동강\n다리.\n",
 			opt:  Options{Lang: "ko", Title: "전시"},
@@ -158,6 +175,11 @@ func TestImportTable(t *testing.T) {
 			for _, w := range tt.notices {
 				if !have[w] {
 					t.Errorf("notice %s missing; got %v", w, notes)
+				}
+			}
+			for _, w := range tt.noNotices {
+				if have[w] {
+					t.Errorf("notice %s should not be reported; got %v", w, notes)
 				}
 			}
 			if len(ex.Notes) != tt.notes {
