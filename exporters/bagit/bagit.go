@@ -196,7 +196,7 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	var pis []PlateImage
 	for _, p := range ex.Plates {
 		for i, im := range p.Images {
-			pis = append(pis, PlateImage{Plate: p.Number, Index: i + 1, Count: len(p.Images), Path: im.Path})
+			pis = append(pis, PlateImage{Plate: p.Number, Index: i + 1, Count: len(p.Images), Path: im.Path, Format: b.Images[im.Path].Format})
 		}
 	}
 	images := ImageNames(pis)
