@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 )
 
@@ -271,6 +272,9 @@ func editDistance(a, b string) int {
 
 // fill derives what the file may leave out.
 func (e *Exhibition) fill() {
+	for i, l := range e.Languages {
+		e.Languages[i] = canonicalTag(l)
+	}
 	lang := e.Lang()
 	texts := []*Text{&e.Title, &e.Subtitle, &e.Summary, &e.Credit}
 	paras := []*Paragraphs{&e.Introduction}
@@ -293,6 +297,14 @@ func (e *Exhibition) fill() {
 		}
 	}
 	for _, t := range texts {
+		for k, v := range *t {
+			if c := canonicalTag(k); c != k {
+				if _, has := (*t)[c]; !has {
+					delete(*t, k)
+					(*t)[c] = v
+				}
+			}
+		}
 		if v, ok := (*t)[""]; ok {
 			delete(*t, "")
 			if _, has := (*t)[lang]; !has {
@@ -301,6 +313,14 @@ func (e *Exhibition) fill() {
 		}
 	}
 	for _, p := range paras {
+		for k, v := range *p {
+			if c := canonicalTag(k); c != k {
+				if _, has := (*p)[c]; !has {
+					delete(*p, k)
+					(*p)[c] = v
+				}
+			}
+		}
 		if v, ok := (*p)[""]; ok {
 			delete(*p, "")
 			if _, has := (*p)[lang]; !has {
@@ -371,4 +391,21 @@ func (e *Exhibition) OpenImage(rel string) (*os.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// canonicalTag writes a BCP 47 tag in its canonical case ("EN" -> "en",
+// "zh-hant" -> "zh-Hant", "en-gb" -> "en-GB"); a tag that does not parse is
+// returned as it is, for Validate to report.
+func canonicalTag(tag string) string {
+	if tag == "" {
+		return tag
+	}
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if c := t.String(); strings.EqualFold(c, tag) {
+		return c
+	}
+	return tag
 }

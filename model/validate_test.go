@@ -344,3 +344,24 @@ func TestEditionWarning(t *testing.T) {
 		})
 	}
 }
+
+// TestLanguageTagCase: tags are case-insensitive; "EN" and "ko-kr" are read
+// as "en" and "ko-KR", so they match languages: and reach the outputs in
+// canonical form.
+func TestLanguageTagCase(t *testing.T) {
+	text := strings.Replace(base, "languages: [en]", "languages: [EN, ko-kr]", 1)
+	text = strings.Replace(text, "    caption: Second plate", "    caption: {En: Second plate, KO-KR: 둘째}", 1)
+	ex, err := Load(fixture(t, text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ex.Languages, ",") != "en,ko-KR" || ex.Plates[1].Caption["en"] != "Second plate" || ex.Plates[1].Caption["ko-KR"] != "둘째" {
+		t.Errorf("languages %v, caption %v", ex.Languages, ex.Plates[1].Caption)
+	}
+	ps, _ := Validate(ex, ValidateOptions{})
+	for _, p := range ps {
+		if strings.Contains(p.Msg, "not in languages") {
+			t.Error(p)
+		}
+	}
+}
