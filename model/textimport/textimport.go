@@ -66,6 +66,19 @@ var (
 	spaceRe   = regexp.MustCompile(`[ \t\p{Zs}]+`)
 )
 
+// numberLikeRe is a line that begins like a caption number vitrine does not
+// take for one: a Roman numeral ("IV."), "12bis.", "#3".
+var numberLikeRe = regexp.MustCompile(`^(?:[IVXLC]{1,6}[.)]|\d{1,3}[a-z]{2,4}[.)]|#\s?\d{1,3}\b)\s`)
+
+// firstWords returns the first few words of s, for a notice.
+func firstWords(s string) string {
+	f := strings.Fields(s)
+	if len(f) > 4 {
+		return strings.Join(f[:4], " ") + "…"
+	}
+	return s
+}
+
 // parseCaption splits a numbered caption line into its number, sub-letter
 // and text. A full stop with no space after it ("10.Caption") counts only
 // before a capital letter, so that "1.5 metres" is not a caption.
@@ -251,6 +264,9 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 			exNotes = append(exNotes, fmt.Sprintf("Line %d of the source, not understood by the importer and kept here: %s", l.n, l.text))
 			blanks = 0
 			continue
+		}
+		if numberLikeRe.MatchString(l.text) {
+			notice(l.n, importer.Numbering, "%q starts like a numbered caption but is not numbered as vitrine reads captions (1. 2) 3 - Fig. 4.); it was joined to caption %s: if it is a caption of its own, number it so and import again", firstWords(l.text), c.number)
 		}
 		c.parts = append(c.parts, l.text)
 		blanks = 0

@@ -113,6 +113,15 @@ func TestImportTable(t *testing.T) {
 			noNotices: []string{"5:numbering", "7:numbering", "9:numbering", "11:numbering"},
 		},
 		{
+			name: "a line numbered in a way vitrine does not read is joined, with a notice",
+			in:   "Intro.\n\n1. A quay.\nIV. A roman numeral.\n",
+			opt:  Options{Title: "T"},
+			plates: []wantPlate{
+				{number: "1", caption: "A quay. IV. A roman numeral."},
+			},
+			notices: []string{"4:numbering"},
+		},
+		{
 			name: "Korean",
 			in:   "사진 전시회\n\n1. 평양의 거리, 1953년.\n\n2. 대동강\n다리.\n",
 			opt:  Options{Lang: "ko", Title: "전시"},
