@@ -137,6 +137,21 @@ func (e *Exporter) Resolve() (Options, error) {
 	return o, nil
 }
 
+// Check implements exporters.Checker: the bag options must parse, and every
+// format named in --bag-include must be part of this build.
+func (e *Exporter) Check(b *exporters.Build) error {
+	opt, err := e.Resolve()
+	if err != nil {
+		return err
+	}
+	for _, in := range opt.Include {
+		if !b.Has(in) {
+			return fmt.Errorf("--bag-include %s: the %s format is not part of this build; add it to --formats (e.g. --formats %s,bagit)", in, in, in)
+		}
+	}
+	return nil
+}
+
 // Export implements exporters.Exporter: it writes bags/<slug>.zip (or .tar,
 // or the folder bags/<slug>/) through b.Out.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
