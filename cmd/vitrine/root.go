@@ -67,6 +67,7 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 	root.AddCommand(
 		newValidateCmd(a),
 		newBuildCmd(a),
+		newServeCmd(a),
 		newVersionCmd(a),
 	)
 	return root
