@@ -1,0 +1,292 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vitrine-tools/vitrine/cmd/vitrine/serve"
+)
+
+// End-to-end tests: outputs served by the real `vitrine serve` handler and
+// opened in headless Chromium by real IIIF viewers (Mirador, tify,
+// OpenSeadragon) and a real EPUB reading engine (epub.js), driven by
+// .ci/e2e/run.mjs. They need node, Chromium and the harness installed
+// (.ci/e2e/setup.sh); without them they skip, unless CI is set.
+//
+// Screenshots go to $VITRINE_E2E_SCREENS/<test> when it is set, otherwise
+// to a temporary folder named in the test log.
+
+// harnessDir returns the harness folder, or skips (fails under CI) when
+// anything it needs is missing.
+func harnessDir(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end browser test skipped in -short mode")
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "..", ".ci", "e2e"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := func(what string) {
+		msg := "end-to-end browser test needs " + what + " (run .ci/e2e/setup.sh; apt-get install chromium)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		missing("node")
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("Chromium at " + chromium)
+	}
+	for _, f := range []string{"node_modules/playwright-core/package.json", "vendor/mirador-4.0.0.min.js"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			missing(filepath.Join(dir, f))
+		}
+	}
+	return dir
+}
+
+func screensDir(t *testing.T) string {
+	t.Helper()
+	name := strings.NewReplacer("/", "-", " ", "_").Replace(t.Name())
+	if d := os.Getenv("VITRINE_E2E_SCREENS"); d != "" {
+		d, _ = filepath.Abs(filepath.Join(d, name))
+		os.RemoveAll(d)
+		return d
+	}
+	return filepath.Join(t.TempDir(), "screens")
+}
+
+// host is a loopback listener whose address is known before OUT is built,
+// so that the build's --base-url is the address served.
+type host struct {
+	l    net.Listener
+	base string
+}
+
+func newHost(t *testing.T) *host {
+	t.Helper()
+	l, err := serve.Listen("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return &host{l: l, base: serve.URL(l)}
+}
+
+// serveOut serves out on h with the real handler, wrapped by wrap when not
+// nil (to break the host on purpose), until the test ends.
+func (h *host) serveOut(t *testing.T, out string, wrap func(http.Handler) http.Handler) {
+	t.Helper()
+	hd, err := serve.New(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var handler http.Handler = hd
+	if wrap != nil {
+		handler = wrap(hd)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve.Serve(ctx, h.l, handler) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("serve: %v", err)
+		}
+		hd.Close()
+	})
+}
+
+// runHarness runs run.mjs with args and returns its output and whether it
+// reported success.
+func runHarness(t *testing.T, dir string, args ...string) (string, bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", append([]string{filepath.Join(dir, "run.mjs")}, args...)...)
+	cmd.Dir = dir
+	b, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("running the harness: %v\n%s", err, b)
+	}
+	if ee != nil && ee.ExitCode() == 2 {
+		t.Fatalf("harness usage error:\n%s", b)
+	}
+	return string(b), err == nil
+}
+
+// TestE2EFixture checks the harness on a hand-written, correct output: every
+// viewer must show it without an error.
+func TestE2EFixture(t *testing.T) {
+	dir := harnessDir(t)
+	h := newHost(t)
+	out := writeFixture(t, h.base)
+	h.serveOut(t, out, nil)
+	screens := screensDir(t)
+	log, ok := runHarness(t, dir, "--screens", screens,
+		"--manifest", h.base+"iiif/fixture/manifest.json",
+		"--epub", h.base+"epub/fixture.epub")
+	t.Logf("harness output (screenshots in %s):\n%s", screens, log)
+	if !ok {
+		t.Fatal("the viewers failed on a correct output")
+	}
+}
+
+// TestE2EFixtureBroken proves that the end-to-end checks can fail: each
+// variant breaks the correct output in one way a real host or exporter
+// could, and the viewer that notices must report it.
+func TestE2EFixtureBroken(t *testing.T) {
+	dir := harnessDir(t)
+	for _, tc := range []struct {
+		name   string
+		only   string
+		break_ func(t *testing.T, out string)
+		wrap   func(http.Handler) http.Handler
+		want   string // a fragment the harness must print
+	}{
+		{
+			name: "missing-edge-tile", only: "osd",
+			break_: func(t *testing.T, out string) {
+				// The bottom-right tile at full resolution of the 1100x700 image.
+				rm(t, out, "iiif/fixture/images/p1/1024,512,76,188/76,188/0/default.jpg")
+			},
+			want: "HTTP 404",
+		},
+		{
+			name: "wrong-canvas-size", only: "mirador",
+			break_: func(t *testing.T, out string) {
+				// Width and height swapped, as when EXIF orientation is
+				// forgotten: the viewer stretches the image over the canvas.
+				edit(t, out, "iiif/fixture/manifest.json", `"height": 700,`, `"height": 1729,`)
+			},
+			want: "first plate not rendered",
+		},
+		{
+			name: "no-cors", only: "osd",
+			wrap: func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					next.ServeHTTP(noCORS{w}, r)
+				})
+			},
+			want: "FAIL",
+		},
+		{
+			name: "listed-size-missing", only: "tify",
+			break_: func(t *testing.T, out string) {
+				rm(t, out, "iiif/fixture/images/p2/full/150,225/0/default.jpg")
+			},
+			want: "full/150,225/0/default.jpg",
+		},
+		{
+			name: "epub-image-missing", only: "epub",
+			break_: func(t *testing.T, out string) {
+				zipDrop(t, filepath.Join(out, "epub", "fixture.epub"), "OEBPS/images/p1.jpg")
+			},
+			want: "p1.jpg",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHost(t)
+			out := writeFixture(t, h.base)
+			if tc.break_ != nil {
+				tc.break_(t, out)
+			}
+			h.serveOut(t, out, tc.wrap)
+			screens := screensDir(t)
+			log, ok := runHarness(t, dir, "--screens", screens, "--only", tc.only,
+				"--manifest", h.base+"iiif/fixture/manifest.json",
+				"--epub", h.base+"epub/fixture.epub")
+			t.Logf("harness output:\n%s", log)
+			if ok {
+				t.Fatalf("the harness passed a broken output (%s)", tc.name)
+			}
+			if !strings.Contains(log, tc.want) {
+				t.Errorf("the harness failed, but without %q", tc.want)
+			}
+		})
+	}
+}
+
+// noCORS drops the CORS headers the handler sets.
+type noCORS struct{ http.ResponseWriter }
+
+func (w noCORS) WriteHeader(code int) {
+	w.Header().Del("Access-Control-Allow-Origin")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w noCORS) Write(b []byte) (int, error) {
+	w.Header().Del("Access-Control-Allow-Origin")
+	return w.ResponseWriter.Write(b)
+}
+
+func rm(t *testing.T, out, rel string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(out, filepath.FromSlash(rel))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func edit(t *testing.T, out, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(out, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s has no %q", rel, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// zipDrop rewrites the zip file at p without the entry name.
+func zipDrop(t *testing.T, p, name string) {
+	t.Helper()
+	r, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	found := false
+	for _, f := range r.File {
+		if f.Name == name {
+			found = true
+			continue
+		}
+		if err := w.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Close()
+	if !found {
+		t.Fatalf("%s has no %s", p, name)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
