@@ -439,9 +439,10 @@ async function caseIndex(ctx, indexURL, plates, name) {
     return {
       plates: figs.length,
       captions: figs.filter((f) => (f.querySelector('figcaption, .caption')?.innerText || '').trim()).length,
-      withImage: figs.filter((f) => [...f.querySelectorAll('img')].some((i) => i.naturalWidth > 0)).length,
+      withImage: figs.filter((f) => f.hasAttribute('data-no-image') || [...f.querySelectorAll('img')].some((i) => i.naturalWidth > 0)).length,
       broken: imgs.filter((i) => !(i.naturalWidth > 0)).map((i) => i.getAttribute('src')),
       zoom: figs.map((f) => f.querySelector('a[data-zoom]')?.href).filter(Boolean),
+      imaged: figs.filter((f) => !f.hasAttribute('data-no-image')).length,
       links: [...document.querySelectorAll('a[data-download], a[data-manifest]')].map((a) => a.href),
     };
   });
@@ -451,7 +452,7 @@ async function caseIndex(ctx, indexURL, plates, name) {
   if (res.withImage !== res.plates) problems.push(`${res.plates - res.withImage} plate(s) without a shown image`);
   if (res.captions !== res.plates) problems.push(`${res.plates - res.captions} plate(s) without a caption`);
   if (res.broken.length) problems.push(`images not shown: ${res.broken.join(', ')}`);
-  if (res.zoom.length !== res.plates) problems.push(`${res.plates - res.zoom.length} plate(s) without a deep-zoom link`);
+  if (res.zoom.length !== res.imaged) problems.push(`${res.imaged - res.zoom.length} plate(s) with an image but without a deep-zoom link`);
   for (const href of res.links) {
     const r = await fetch(href, { method: 'HEAD' });
     if (!r.ok) problems.push(`link ${href}: HTTP ${r.status}`);
