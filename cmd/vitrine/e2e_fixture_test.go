@@ -8,10 +8,15 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/exporters/site"
+	"github.com/vitrine-tools/vitrine/model"
 )
 
 // The hand-written fixture is a tiny OUT folder made without any exporter:
@@ -204,7 +209,41 @@ func writeFixture(t *testing.T, base string) string {
 	if err := os.WriteFile(filepath.Join(out, "epub", slug+".epub"), epub, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	writeFixtureSite(t, out, base)
 	return out
+}
+
+// writeFixtureSite runs the real site exporter over the hand-written
+// manifest, for the index page and deep-zoom view.
+func writeFixtureSite(t *testing.T, out, base string) {
+	t.Helper()
+	ex := &model.Exhibition{Slug: "fixture", Languages: []string{"en", "fr"}, Title: model.Text{"en": "Fixture exhibition"}}
+	for i, p := range fixturePlates {
+		ex.Plates = append(ex.Plates, model.Plate{
+			Number:  fmt.Sprint(i + 1),
+			Caption: model.Text{"en": p.label["en"][0], "fr": p.label["fr"][0]},
+			Images:  []model.Image{{Path: fmt.Sprintf("p%d.jpg", i+1)}},
+		})
+	}
+	o, err := exporters.NewOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Abort()
+	raw, err := os.ReadFile(filepath.Join(out, "iiif", "fixture", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.WriteFile("iiif/fixture/manifest.json", raw); err != nil {
+		t.Fatal(err)
+	}
+	b := &exporters.Build{Exhibition: ex, Out: o, BaseURL: base, Version: version, Formats: []string{"epub", "iiif", "site"}, Log: io.Discard}
+	if err := site.New().Export(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fixtureEPUB writes a small EPUB 3: title page, two plate pages with

@@ -143,7 +143,8 @@ func TestE2EFixture(t *testing.T) {
 	screens := screensDir(t)
 	log, ok := runHarness(t, dir, "--screens", screens,
 		"--manifest", h.base+"iiif/fixture/manifest.json",
-		"--epub", h.base+"epub/fixture.epub")
+		"--epub", h.base+"epub/fixture.epub",
+		"--index", h.base+"fixture/", "--plates", "2")
 	t.Logf("harness output (screenshots in %s):\n%s", screens, log)
 	if !ok {
 		t.Fatal("the viewers failed on a correct output")

@@ -137,6 +137,7 @@ var rootTmpl = template.Must(template.New("root").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Exhibitions</title>
 <style>body{font:16px/1.5 Georgia,serif;max-width:48rem;margin:2rem auto;padding:0 1.5rem;background:#fbfaf7;color:#1d1d1b}a{color:#7a2e1f}h1{font-weight:normal}</style>
 </head>
@@ -157,6 +158,7 @@ var exhibitionTmpl = template.Must(template.New("exhibition").Parse(`<!DOCTYPE h
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <meta name="generator" content="{{.Generator}}">
 <title>{{.Title}}</title>
 <link rel="stylesheet" href="vitrine.css">
@@ -232,6 +234,7 @@ var zoomTmpl = template.Must(template.New("zoom").Parse(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>{{.Title}}</title>
 <link rel="stylesheet" href="vitrine.css">
 </head>
