@@ -179,6 +179,7 @@ var exhibitionTmpl = template.Must(template.New("exhibition").Parse(`<!DOCTYPE h
 {{- if .Summary}}
 <p>{{.Summary}}</p>
 {{- end}}
+{{- if or .Manifest .EPUB .Bag}}
 <ul class="links">
 {{- if .Manifest}}
 <li><a data-manifest href="{{.Manifest}}" type="application/ld+json">IIIF manifest</a> <code>{{.ManifestURL}}</code></li>
@@ -191,6 +192,7 @@ var exhibitionTmpl = template.Must(template.New("exhibition").Parse(`<!DOCTYPE h
 <li><a data-download href="{{.Bag}}" download type="application/zip">BagIt archive</a></li>
 {{- end}}
 </ul>
+{{- end}}
 </header>
 <main>
 <h2>Plates</h2>
