@@ -177,7 +177,7 @@ async function judge(judgePage, png, refURL) {
     const resp = await fetch(refURL);
     if (!resp.ok) throw new Error(`reference image ${refURL}: HTTP ${resp.status}`);
     const ref = await createImageBitmap(await resp.blob());
-    const W = 240, H = Math.max(1, Math.round(shot.height * W / shot.width));
+    const W = 160, H = Math.max(1, Math.round(shot.height * W / shot.width));
     const c = new OffscreenCanvas(W, H), g = c.getContext('2d', { willReadFrequently: true });
     g.drawImage(shot, 0, 0, W, H);
     const S = g.getImageData(0, 0, W, H).data;
@@ -191,30 +191,66 @@ async function judge(judgePage, png, refURL) {
     const r = new OffscreenCanvas(W, H), rg = r.getContext('2d', { willReadFrequently: true });
     const median = (a) => { a.sort((x, y) => x - y); return a.length ? a[a.length >> 1] : 255; };
     let best = { diff: 255, blank: 0, scale: 0 };
-    for (let s = 1.0; s >= 0.8; s -= 0.01) {
+    for (let s = 1.0; s >= 0.8; s -= 0.01) for (let dx = -2; dx <= 2; dx++) for (let dy = -2; dy <= 2; dy++) {
       const w = Math.round(ref.width * fit * s), h = Math.round(ref.height * fit * s);
       if (w < 8 || h < 8) break;
-      const x0 = Math.round((W - w) / 2), y0 = Math.round((H - h) / 2);
+      const x0 = Math.max(0, Math.min(W - w, Math.round((W - w) / 2) + dx)), y0 = Math.max(0, Math.min(H - h, Math.round((H - h) / 2) + dy));
       rg.clearRect(0, 0, W, H);
       rg.drawImage(ref, x0, y0, w, h);
       const R = rg.getImageData(x0, y0, w, h).data;
       const diffs = [], blanks = [];
+      let n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
         const i = ((y0 + y) * W + (x0 + x)) * 4, j = (y * w + x) * 4;
         diffs.push((Math.abs(S[i] - R[j]) + Math.abs(S[i + 1] - R[j + 1]) + Math.abs(S[i + 2] - R[j + 2])) / 3);
         blanks.push((Math.abs(bgKey[0] - R[j]) + Math.abs(bgKey[1] - R[j + 1]) + Math.abs(bgKey[2] - R[j + 2])) / 3);
+        const a = S[i] + S[i + 1] + S[i + 2], b = R[j] + R[j + 1] + R[j + 2];
+        n++; sa += a; sb += b; saa += a * a; sbb += b * b; sab += a * b;
       }
-      const d = median(diffs);
-      if (d < best.diff) best = { diff: d, blank: median(blanks), scale: Number(s.toFixed(2)) };
+      // Normalized cross-correlation of the grey levels: the image's own
+      // structure must be on screen, not just colours close to it.
+      const va = saa / n - (sa / n) ** 2, vb = sbb / n - (sb / n) ** 2;
+      const ncc = va > 1 && vb > 1 ? (sab / n - (sa / n) * (sb / n)) / Math.sqrt(va * vb) : 0;
+      const cand = { diff: median(diffs), blank: median(blanks), ncc: Number(ncc.toFixed(3)), refSd: Number((Math.sqrt(vb) / 3).toFixed(1)), scale: Number(s.toFixed(2)) };
+      const better = cand.refSd >= 2 ? cand.ncc > (best.ncc ?? -2) : cand.diff < best.diff;
+      if (better) best = cand;
     }
     return best;
   }, { b64: png.toString('base64'), refURL });
 }
 
 function rendered(j) {
-  // The image is there when it is much closer to the screenshot than the
-  // background is, and close in absolute terms.
+  // The image is there when its structure is on screen (correlation) and
+  // its colours are close; for an image without structure (one flat
+  // colour), when it is much closer to the screenshot than the background.
+  if (j.refSd >= 2) return j.ncc >= 0.5 && j.diff <= 40;
   return j.diff <= 40 && j.diff < 0.5 * Math.max(j.blank, 1);
+}
+
+// shotAlone screenshots el with every other element that overlaps it
+// (a viewer's toolbars and captions) hidden for the moment, so that the
+// judge sees the image area only.
+async function shotAlone(el) {
+  const hidden = await el.evaluate((target) => {
+    const r = target.getBoundingClientRect();
+    const out = [];
+    for (const e of document.body.querySelectorAll('*')) {
+      if (e === target || target.contains(e) || e.contains(target)) continue;
+      if (getComputedStyle(e).visibility === 'hidden') continue;
+      const q = e.getBoundingClientRect();
+      if (q.width && q.height && q.left < r.right && q.right > r.left && q.top < r.bottom && q.bottom > r.top) {
+        e.dataset.e2eHidden = '1';
+        e.style.setProperty('visibility', 'hidden', 'important');
+        out.push(e);
+      }
+    }
+    return out.length;
+  });
+  const png = await el.screenshot();
+  await el.evaluate(() => {
+    for (const e of document.querySelectorAll('[data-e2e-hidden]')) { e.style.removeProperty('visibility'); delete e.dataset.e2eHidden; }
+  });
+  return { png, hidden };
 }
 
 async function largest(page, selector) {
@@ -260,11 +296,30 @@ async function caseMirador(ctx, judgePage, pageBase, manifestURL, name) {
   await page.waitForSelector('.openseadragon-canvas', { timeout: opts.timeout });
   await settle(page, w);
   await sleep(500);
-  const text = await page.evaluate(() => document.body.innerText);
+  // The index panel opens on the table of contents when the manifest has
+  // ranges: show the list of every canvas.
+  const itemList = page.getByRole('tab', { name: 'Item list' });
+  if (await itemList.count()) { await itemList.first().click(); await page.waitForTimeout(300); }
+  // The list renders only what is in view: scroll it, reading as it goes.
+  const seen = await page.evaluate(async () => {
+    const lines = new Set();
+    const grab = () => document.body.innerText.split('\n').forEach((t) => lines.add(t.trim()));
+    grab();
+    const scrollers = [...document.querySelectorAll('*')].filter((e) => e.clientHeight > 50 && e.scrollHeight > e.clientHeight + 4 && /(auto|scroll)/.test(getComputedStyle(e).overflowY));
+    for (const sc of scrollers) {
+      for (let y = 0; y <= sc.scrollHeight; y += Math.max(40, sc.clientHeight / 2)) {
+        sc.scrollTop = y;
+        await new Promise((r) => setTimeout(r, 80));
+        grab();
+      }
+      sc.scrollTop = 0;
+    }
+    return [...lines];
+  });
   manifest.items.forEach((c, i) => {
     const ls = labels(c.label);
     if (!ls.length) problems.push(`canvas ${i + 1} has no label`);
-    else if (!ls.some((l) => text.includes(l))) problems.push(`canvas ${i + 1} label ${JSON.stringify(ls[0])} is not listed`);
+    else if (!ls.some((l) => seen.some((t) => t.includes(l)))) problems.push(`canvas ${i + 1} label ${JSON.stringify(ls[0])} is not listed`);
   });
   const first = firstImage(manifest);
   if (first.service && !w.responses.some((r) => r.url.startsWith(first.service + '/') && /\/default\.jpg$/.test(r.url))) {
@@ -272,7 +327,7 @@ async function caseMirador(ctx, judgePage, pageBase, manifestURL, name) {
   }
   await page.screenshot({ path: path.join(opts.screens, `${name}-mirador.png`) });
   const el = await largest(page, '.openseadragon-canvas');
-  const j = await judge(judgePage, await el.screenshot(), first.body.id);
+  const j = await judge(judgePage, (await shotAlone(el)).png, first.body.id);
   if (!rendered(j)) problems.push(`first plate not rendered (median difference ${j.diff} vs ${j.blank} for a blank view)`);
   await page.close();
   return { problems: problems.concat(w.errors), detail: { judge: j, requests: w.responses.length } };
@@ -302,7 +357,7 @@ async function caseTify(ctx, judgePage, pageBase, manifestURL, name) {
   const first = firstImage(manifest);
   await page.screenshot({ path: path.join(opts.screens, `${name}-tify.png`) });
   const el = await largest(page, '.openseadragon-canvas');
-  const j = await judge(judgePage, await el.screenshot(), first.body.id);
+  const j = await judge(judgePage, (await shotAlone(el)).png, first.body.id);
   if (!rendered(j)) problems.push(`first plate not rendered (median difference ${j.diff} vs ${j.blank} for a blank view)`);
   await page.close();
   return { problems: problems.concat(w.errors), detail: { judge: j, sizedRequests: sized.length, pagesButton: hasThumbs } };
@@ -319,7 +374,7 @@ async function caseOSD(ctx, judgePage, pageBase, infoURL, name) {
   await settle(page, w);
   const el = await largest(page, '.openseadragon-canvas');
   const full = info.sizes?.length ? `${info.id}/full/${info.sizes.at(-1).width},${info.sizes.at(-1).height}/0/default.jpg` : `${info.id}/full/max/0/default.jpg`;
-  const j = await judge(judgePage, await el.screenshot(), full);
+  const j = await judge(judgePage, (await shotAlone(el)).png, full);
   if (!rendered(j)) problems.push(`home view not rendered (median difference ${j.diff} vs ${j.blank} for a blank view)`);
   await page.screenshot({ path: path.join(opts.screens, `${name}-osd-home.png`) });
   // Zoom all the way in at the bottom-right corner, then at the top-left:
@@ -370,8 +425,8 @@ async function caseEPUB(ctx, pageBase, epubURL, name) {
       const out = [];
       for (const item of book.spine.spineItems) {
         const doc = await item.load(book.load.bind(book));
-        const types = [...doc.querySelectorAll('[*|type]')].map((e) => e.getAttributeNS('http://www.idpf.org/2007/ops', 'type') || '').join(' ');
-        const heads = [...doc.querySelectorAll('h1,h2,title')].map((e) => e.textContent).join(' | ');
+        const types = [...doc.querySelectorAll('[*|type]:not(a)')].map((e) => e.getAttributeNS('http://www.idpf.org/2007/ops', 'type') || '').join(' ');
+        const heads = [...doc.querySelectorAll('h1,h2')].map((e) => e.textContent).join(' | ');
         out.push({ href: item.href, imgs: doc.querySelectorAll('img, image').length, links: doc.querySelectorAll('a[href]').length, types, heads, linear: item.linear });
         item.unload();
       }
@@ -379,7 +434,7 @@ async function caseEPUB(ctx, pageBase, epubURL, name) {
     }, epubURL),
     sleep(opts.timeout).then(() => { throw new Error(`epub.js did not open ${epubURL} within ${opts.timeout} ms`); }),
   ]);
-  const isLoi = (s) => /\bloi\b|list-of-illustrations/.test(s.types) || /\bplates\b|\billustrations\b|planches|tafeln/i.test(s.heads);
+  const isLoi = (s) => /\bloi\b|list-of-illustrations/.test(s.types) || /(^|\/)(plates|loi|list-of-plates|illustrations)\.x?html$/.test(s.href);
   const isTitle = (s) => /titlepage/.test(s.types) || /title/i.test(s.href);
   const want = [];
   const title = sections.find(isTitle) || sections.find((s) => s.linear !== 'no' && s.linear !== false);
@@ -387,7 +442,7 @@ async function caseEPUB(ctx, pageBase, epubURL, name) {
   const loi = sections.find((s) => isLoi(s) && s !== title);
   if (title) want.push(['title', title]); else problems.push('no title page');
   if (plate) want.push(['plate', plate]); else problems.push('no plate page (a page with an image)');
-  if (loi) want.push(['plates', loi]); else problems.push('no list of plates (a page with epub:type "loi" or a heading naming the plates)');
+  if (loi) want.push(['plates', loi]); else problems.push('no list of plates (a page with epub:type "loi", or named plates.xhtml)');
   const shown = {};
   for (const [what, s] of want) {
     const res = await Promise.race([
