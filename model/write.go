@@ -14,8 +14,9 @@ import (
 // Marshal writes the exhibition as YAML in the field order of Exhibition,
 // for a curator to read and edit: texts in the exhibition's first language
 // are written as plain strings, other languages as a map of tag to string,
-// and empty fields are left out. Derived plate identifiers are not written
-// (Load derives them again from the exhibition id and the plate number). The
+// and empty fields are left out. Plate identifiers that Load derived are not
+// written (Load derives them again from the exhibition id and the number);
+// identifiers given in the file are. The
 // same exhibition always gives the same bytes, and Parse reads them back to
 // an equal exhibition.
 func Marshal(e *Exhibition) ([]byte, error) {
@@ -74,6 +75,9 @@ func Marshal(e *Exhibition) ([]byte, error) {
 	plates := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, p := range e.Plates {
 		pm := newMap()
+		if !p.idDerived {
+			pm.str("id", p.ID)
+		}
 		pm.str("number", p.Number)
 		pm.str("section", p.Section)
 		pm.text("caption", p.Caption, lang)

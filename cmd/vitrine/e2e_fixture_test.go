@@ -128,11 +128,11 @@ func writeLevel0(t *testing.T, out, rel, base string, img *image.RGBA) map[strin
 		"sizes":    sizes,
 		"tiles":    []map[string]any{{"width": tile, "height": tile, "scaleFactors": scales}},
 	}
-	writeJSON(t, filepath.Join(out, filepath.FromSlash(rel), "info.json"), info)
+	e2eWriteJSON(t, filepath.Join(out, filepath.FromSlash(rel), "info.json"), info)
 	return info
 }
 
-func writeJSON(t *testing.T, path string, v any) {
+func e2eWriteJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -201,7 +201,7 @@ func writeFixture(t *testing.T, base string) string {
 		"label": map[string][]string{"en": {"Fixture exhibition"}, "fr": {"Exposition d'essai"}},
 		"items": canvases,
 	}
-	writeJSON(t, filepath.Join(out, "iiif", slug, "manifest.json"), manifest)
+	e2eWriteJSON(t, filepath.Join(out, "iiif", slug, "manifest.json"), manifest)
 	epub := fixtureEPUB(t, jpgs)
 	if err := os.MkdirAll(filepath.Join(out, "epub"), 0o755); err != nil {
 		t.Fatal(err)

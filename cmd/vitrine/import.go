@@ -188,17 +188,25 @@ func finishImport(a *app, o *importOptions, ex *model.Exhibition, copies []impor
 	if err != nil {
 		return err
 	}
+	_, statErr := os.Stat(o.out)
+	created := os.IsNotExist(statErr)
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
-	done, err := importer.CopyFiles(o.out, copies, o.force)
-	if err != nil {
-		return fmt.Errorf("%w\nnothing was written", err)
-	}
+	var done []string
 	undo := func() {
 		for _, p := range done {
 			os.Remove(p)
 		}
+		os.Remove(filepath.Join(o.out, "images")) // only if empty
+		if created {
+			os.Remove(o.out) // only if empty
+		}
+	}
+	done, err = importer.CopyFiles(o.out, copies, o.force)
+	if err != nil {
+		undo()
+		return fmt.Errorf("%w\nnothing was written", err)
 	}
 	target := filepath.Join(o.out, model.FileNames[0])
 	back, err := model.Parse(target, data)

@@ -70,6 +70,7 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 	root.AddCommand(
 		newValidateCmd(a),
 		newBuildCmd(a),
+		newVerifyCmd(a),
 		newServeCmd(a),
 		newVersionCmd(a),
 		newImportCmd(a),

@@ -1,26 +1,385 @@
-// Package bagit is the bagit exporter. Not written yet: Export reports that the
-// format is not available rather than writing anything.
+// Package bagit writes an exhibition as a BagIt 1.0 bag (RFC 8493) for
+// deposit in a repository, serialized as a ZIP (default), a TAR or a folder,
+// and verifies bags, its own or made by other tools (Verify).
+//
+// The bag holds the master images byte for byte under data/images/ with safe
+// names derived from the plate numbers (data/names.tsv maps them back to the
+// original file names), the exhibition as loaded (data/exhibition.json) and
+// as written (data/exhibition.yaml), and optionally the EPUB and the IIIF
+// folder built in the same run. Every payload file is read once: its
+// checksums are computed while it is copied into the archive. Entries are
+// sorted and carry the build's one timestamp, so that a bag is byte-identical
+// from build to build.
 package bagit
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/model"
 )
 
-// Exporter writes the bagit output.
-type Exporter struct{}
+// Profiles.
+const (
+	// ProfileBTR is the Beyond the Repository BagIt profile 1.0.
+	ProfileBTR = "btr"
+	// ProfileAPTrust is the APTrust BagIt profile (2.2, the version its
+	// published identifier names): TAR, an md5 manifest (md5 and sha256
+	// allowed) and aptrust-info.txt.
+	ProfileAPTrust = "aptrust"
+)
 
-var _ exporters.Exporter = (*Exporter)(nil)
+// Profile identifiers written as BagIt-Profile-Identifier.
+const (
+	BTRProfileURI     = "https://github.com/dpscollaborative/btr_bagit_profile/releases/download/1.0/btr-bagit-profile.json"
+	APTrustProfileURI = "https://raw.githubusercontent.com/APTrust/preservation-services/master/profiles/aptrust-v2.2.json"
+)
 
-// New returns the bagit exporter.
-func New() *Exporter { return &Exporter{} }
+// Exporter writes the bag. Its options are set by AddFlags.
+type Exporter struct {
+	include   []string
+	checksums []string
+	format    string
+	profile   string
+	flags     *pflag.FlagSet
+}
+
+var (
+	_ exporters.Exporter = (*Exporter)(nil)
+	_ exporters.Flagger  = (*Exporter)(nil)
+)
+
+// New returns the bagit exporter with its default options: a ZIP bag under
+// the BTR profile with sha256 and sha512 manifests.
+func New() *Exporter {
+	return &Exporter{checksums: append([]string(nil), DefaultAlgorithms...), profile: ProfileBTR}
+}
 
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "bagit" }
 
-// Export implements exporters.Exporter.
-func (*Exporter) Export(ctx context.Context, b *exporters.Build) error {
-	return fmt.Errorf("bagit: %w in this version", exporters.ErrNotAvailable)
+// AddFlags implements exporters.Flagger.
+func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
+	e.flags = fs
+	fs.StringSliceVar(&e.include, "bag-include", nil, "also put these outputs of the same build in the bag: epub, iiif")
+	fs.StringSliceVar(&e.checksums, "checksums", e.checksums, "bag manifest algorithms: sha256, sha512 (md5, sha1 only if a repository asks; md5,sha256 for --bag-profile aptrust)")
+	fs.StringVar(&e.format, "bag-format", "", "bag serialization: zip, tar or dir (default zip; tar for --bag-profile aptrust)")
+	fs.StringVar(&e.profile, "bag-profile", e.profile, "bag profile: btr (Beyond the Repository) or aptrust")
+}
+
+// Options are the bag's settings, resolved from the flags.
+type Options struct {
+	Include    []string
+	Algorithms []string
+	Format     Serialization
+	Profile    string
+}
+
+// Resolve checks the flag values and applies the profile's requirements.
+func (e *Exporter) Resolve() (Options, error) {
+	var o Options
+	o.Profile = strings.ToLower(strings.TrimSpace(e.profile))
+	switch o.Profile {
+	case ProfileBTR, "":
+		o.Profile = ProfileBTR
+	case ProfileAPTrust:
+	default:
+		return o, fmt.Errorf("--bag-profile %q is not btr or aptrust", e.profile)
+	}
+	algs, err := ParseAlgorithms(e.checksums)
+	if err != nil {
+		return o, fmt.Errorf("--checksums: %w", err)
+	}
+	if o.Profile == ProfileAPTrust {
+		if e.flags == nil || !e.flags.Changed("checksums") {
+			algs = []string{"md5", "sha256"} // what the APTrust profile allows
+		} else if !contains(algs, "md5") {
+			algs = append([]string{"md5"}, algs...)
+		}
+	}
+	o.Algorithms = algs
+	f := e.format
+	if f == "" {
+		f = "zip"
+		if o.Profile == ProfileAPTrust {
+			f = "tar"
+		}
+	}
+	if o.Format, err = ParseSerialization(f); err != nil {
+		return o, fmt.Errorf("--bag-format: %w", err)
+	}
+	if o.Profile == ProfileAPTrust && o.Format != Tar {
+		return o, fmt.Errorf("--bag-profile aptrust requires a TAR (APTrust refuses other serializations); use --bag-format tar")
+	}
+	for _, in := range e.include {
+		in = strings.ToLower(strings.TrimSpace(in))
+		switch in {
+		case "":
+		case "epub", "iiif":
+			if !contains(o.Include, in) {
+				o.Include = append(o.Include, in)
+			}
+		default:
+			return o, fmt.Errorf("--bag-include %q: only epub and iiif can be included", in)
+		}
+	}
+	return o, nil
+}
+
+// Export implements exporters.Exporter: it writes bags/<slug>.zip (or .tar,
+// or the folder bags/<slug>/) through b.Out.
+func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
+	opt, err := e.Resolve()
+	if err != nil {
+		return err
+	}
+	bag, err := MakeBag(b, opt)
+	if err != nil {
+		return err
+	}
+	slug := b.Exhibition.Slug
+	var res *Result
+	var rel string
+	switch opt.Format {
+	case Zip, Tar:
+		rel = exporters.BagPath(slug, string(opt.Format))
+		f, err := b.Out.Create(rel)
+		if err != nil {
+			return err
+		}
+		if opt.Format == Zip {
+			res, err = bag.WriteZip(ctx, f)
+		} else {
+			res, err = bag.WriteTar(ctx, f)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	case Dir:
+		rel = "bags/" + slug
+		res, err = bag.WriteDir(ctx, func(p string) (io.WriteCloser, error) {
+			return b.Out.Create("bags/" + p)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := b.Out.Product(rel); err != nil {
+		return err
+	}
+	b.Logf("bagit: %s: %d payload files, %s, %s (%s profile)", rel, res.Files, HumanSize(res.Bytes), strings.Join(bag.Algorithms, "+"), opt.Profile)
+	return nil
+}
+
+// MakeBag describes the exhibition's bag: its payload (masters, exhibition
+// files, names.tsv, included outputs) and tag files. Nothing is read yet
+// except the small files.
+func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
+	ex := b.Exhibition
+	bag := &Bag{Name: ex.Slug, Algorithms: opt.Algorithms, Time: b.Time}
+
+	// Masters.
+	var pis []PlateImage
+	for _, p := range ex.Plates {
+		for i, im := range p.Images {
+			pis = append(pis, PlateImage{Plate: p.Number, Index: i + 1, Count: len(p.Images), Path: im.Path})
+		}
+	}
+	images := ImageNames(pis)
+	for _, im := range images {
+		m := b.Assets.Master(im.Original)
+		if m == nil {
+			return nil, fmt.Errorf("image %s (plate %s) was not read by the asset store; it cannot be put in the bag", im.Original, im.Plate)
+		}
+		rel := im.Original
+		bag.Payload = append(bag.Payload, File{
+			Path:   "data/images/" + im.Name,
+			Size:   m.Size,
+			Open:   func() (io.ReadCloser, error) { return b.Assets.OpenMaster(rel) },
+			Expect: map[string]string{"sha256": m.SHA256, "sha512": m.SHA512},
+			Label:  fmt.Sprintf("image %s (plate %s)", im.Original, im.Plate),
+		})
+	}
+	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images)})
+
+	// The exhibition as loaded and as written.
+	js, err := json.MarshalIndent(ex, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("exhibition as JSON: %w", err)
+	}
+	bag.Payload = append(bag.Payload, File{Path: "data/exhibition.json", Data: append(js, '\n')})
+	if len(ex.Raw) > 0 {
+		name := "data/exhibition.yaml"
+		if ext := strings.ToLower(path.Ext(ex.File)); ext == ".json" {
+			name = "data/exhibition.as-written.json"
+		}
+		bag.Payload = append(bag.Payload, File{Path: name, Data: ex.Raw})
+	}
+
+	// Outputs of the same build.
+	for _, in := range opt.Include {
+		if !b.Has(in) {
+			return nil, fmt.Errorf("--bag-include %s: the %s format is not part of this build; add it to --formats (e.g. --formats %s,bagit)", in, in, in)
+		}
+		var root string
+		switch in {
+		case "epub":
+			root = exporters.EPUBPath(ex.Slug)
+		case "iiif":
+			root = exporters.IIIFDir(ex.Slug)
+		}
+		files, err := stagedFiles(b.Out.FS(), root)
+		if err != nil {
+			return nil, fmt.Errorf("--bag-include %s: %w", in, err)
+		}
+		for _, f := range files {
+			bag.Payload = append(bag.Payload, f)
+		}
+	}
+
+	// bag-info.txt
+	var total int64
+	for _, f := range bag.Payload {
+		if f.Data != nil {
+			total += int64(len(f.Data))
+		} else {
+			total += f.Size
+		}
+	}
+	org := sourceOrganization(ex)
+	if org == "" {
+		org = "unknown (the exhibition names no publisher or provider agent)"
+		b.Logf("bagit: warning: Source-Organization is unknown; add an agent with the role publisher or provider to %s", fileName(ex))
+	}
+	lang := ex.Lang()
+	desc := ex.Title.Get(lang)
+	if s := ex.Subtitle.Get(lang); s != "" {
+		desc += ": " + s
+	}
+	desc = fmt.Sprintf("%s. Exhibition catalogue packaged by vitrine: %d plates, %d master images", desc, len(ex.Plates), len(images))
+	if len(opt.Include) > 0 {
+		desc += ", with its " + strings.Join(opt.Include, " and ")
+	}
+	desc += "."
+	profileURI := BTRProfileURI
+	if opt.Profile == ProfileAPTrust {
+		profileURI = APTrustProfileURI
+	}
+	bag.Info = []Field{
+		{"Source-Organization", org},
+		{"Bagging-Date", b.Time.UTC().Format("2006-01-02")},
+		{"Payload-Oxum", Oxum(total, len(bag.Payload))},
+		{"Bag-Size", HumanSize(total)},
+		{"External-Identifier", ex.URN()},
+		{"External-Description", desc},
+		{"Internal-Sender-Identifier", ex.Slug},
+		{"Bag-Software-Agent", "vitrine " + b.Version},
+		{"BagIt-Profile-Identifier", profileURI},
+	}
+	if opt.Profile == ProfileAPTrust {
+		bag.Tags = map[string][]byte{"aptrust-info.txt": FormatTags([]Field{
+			{"Title", ex.Title.Get(lang)},
+			{"Description", ex.Summary.Get(lang)},
+			{"Access", "Institution"},
+			{"Storage-Option", "Standard"},
+		})}
+	}
+	return bag, nil
+}
+
+func fileName(ex *model.Exhibition) string {
+	if ex.File != "" {
+		return ex.File
+	}
+	return "the exhibition file"
+}
+
+// sourceOrganization is the name of the first publisher, else the first
+// provider agent.
+func sourceOrganization(ex *model.Exhibition) string {
+	for _, role := range []string{"publisher", "provider"} {
+		for _, a := range ex.AgentsWithRole(role) {
+			if n := a.Name.Get(ex.Lang()); n != "" {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// stagedFiles lists the regular files at root (a file or a folder) in fsys
+// as payload files under data/<root>.
+func stagedFiles(fsys fs.FS, root string) ([]File, error) {
+	st, err := fs.Stat(fsys, root)
+	if err != nil {
+		return nil, fmt.Errorf("%s was not written by this build: %w", root, err)
+	}
+	var out []File
+	add := func(p string, size int64) {
+		out = append(out, File{
+			Path:  "data/" + p,
+			Size:  size,
+			Open:  func() (io.ReadCloser, error) { return fsys.Open(p) },
+			Label: p,
+		})
+	}
+	if !st.IsDir() {
+		add(root, st.Size())
+		return out, nil
+	}
+	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		if ignoredFile(p) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		add(p, info.Size())
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, err
+}
+
+// NamesTSV lists each master's file name in the bag with its plate number,
+// its position in the plate and its original path. Tabs, line ends and
+// backslashes in values are written \t, \n, \r and \\.
+func NamesTSV(images []ImageEntry) []byte {
+	esc := strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
+	var b strings.Builder
+	b.WriteString("file\tplate\timage\toriginal\n")
+	for _, im := range images {
+		b.WriteString(esc.Replace("data/images/" + im.Name))
+		b.WriteByte('\t')
+		b.WriteString(esc.Replace(im.Plate))
+		b.WriteByte('\t')
+		b.WriteString(strconv.Itoa(im.Index))
+		b.WriteByte('\t')
+		b.WriteString(esc.Replace(im.Original))
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
 }

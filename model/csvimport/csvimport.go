@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/vitrine-tools/vitrine/model"
@@ -175,7 +176,11 @@ func Import(data []byte, opt Options) (*Result, error) {
 		if !ok {
 			if m := langColRe.FindStringSubmatch(key); m != nil {
 				if tf, ok2 := Columns[m[1]]; ok2 && textFields[tf] {
-					f, ok, lang = tf, true, m[2]
+					if _, err := language.Parse(m[2]); err == nil {
+						f, ok, lang = tf, true, m[2]
+					} else {
+						notice(1, h, importer.Guess, "%q is not a BCP 47 language tag; the column is kept as extra metadata", m[2])
+					}
 				}
 			}
 		}
@@ -368,7 +373,7 @@ func Import(data []byte, opt Options) (*Result, error) {
 		}
 		numbers[p.Number] = line
 		if p.Caption.IsZero() {
-			fail(line, cols[taken[string(Caption)+":"+opt.Lang]].header, "empty; every plate needs a caption")
+			fail(line, captionHeader(cols), "empty; every plate needs a caption")
 		}
 		ex.Plates = append(ex.Plates, p)
 	}
@@ -382,6 +387,16 @@ func Import(data []byte, opt Options) (*Result, error) {
 	res.Copies = imgs.copies
 	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].Line < res.Notices[j].Line })
 	return res, nil
+}
+
+// captionHeader names the first caption column.
+func captionHeader(cols []column) string {
+	for _, c := range cols {
+		if c.field == Caption {
+			return c.header
+		}
+	}
+	return ""
 }
 
 func setText(t *model.Text, lang, v string) {

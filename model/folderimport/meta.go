@@ -361,7 +361,7 @@ func readXMP(d []byte, m *Meta) {
 					v = strings.Join(nonEmpty(items), "; ")
 				} else {
 					for i, l := range langs {
-						if l == "x-default" && items[i] != "" {
+						if l == "x-default" && i < len(items) && items[i] != "" {
 							v = items[i]
 						}
 					}

@@ -14,7 +14,7 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -57,15 +57,7 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	big, err := face(gobold.TTF, 150)
-	if err != nil {
-		return err
-	}
-	text, err := face(goregular.TTF, 64)
-	if err != nil {
-		return err
-	}
-	small, err := face(goregular.TTF, 40)
+	fs, err := loadFaces()
 	if err != nil {
 		return err
 	}
@@ -73,16 +65,44 @@ func run(dir string) error {
 		if len(p.Images) == 0 {
 			continue
 		}
-		img := Card(p.Number, p.Caption.Get(ex.Lang()), big, text, small)
 		path, err := ex.ImagePath(p.Images[0].Path)
 		if err != nil {
 			return fmt.Errorf("plate %s: %w", p.Number, err)
 		}
-		if err := writeJPEG(path, img); err != nil {
+		data, err := cardJPEG(p.Number, p.Caption.Get(ex.Lang()), fs)
+		if err != nil {
+			return fmt.Errorf("plate %s: %w", p.Number, err)
+		}
+		if err := writeFile(path, data); err != nil {
 			return fmt.Errorf("plate %s: %w", p.Number, err)
 		}
 	}
 	return nil
+}
+
+// faces are the three type sizes of a card.
+type faces struct{ big, text, small font.Face }
+
+func loadFaces() (faces, error) {
+	var fs faces
+	var err error
+	if fs.big, err = face(gobold.TTF, 150); err != nil {
+		return fs, err
+	}
+	if fs.text, err = face(goregular.TTF, 64); err != nil {
+		return fs, err
+	}
+	fs.small, err = face(goregular.TTF, 40)
+	return fs, err
+}
+
+// cardJPEG draws and encodes one card.
+func cardJPEG(number, caption string, fs faces) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, Card(number, caption, fs.big, fs.text, fs.small), &jpeg.Options{Quality: quality}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func face(ttf []byte, size float64) (font.Face, error) {
@@ -170,27 +190,12 @@ func hash(s string) uint32 {
 	return h
 }
 
-func writeJPEG(path string, img image.Image) error {
+func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	if err := jpeg.Encode(w, img, &jpeg.Options{Quality: quality}); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		os.Remove(tmp)
 		return err
 	}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const seed = "../../model/textimport/testdata/000_ce2d1c9345427dbd.txt"
+
+func TestImportTextCLI(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "victory-70")
+	code, out, errs := runCLI(t, "import", "text", seed, "-o", dir, "--title", "Sample")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	for _, w := range []string{
+		"000_ce2d1c9345427dbd.txt:55: cut short: caption 13",
+		"000_ce2d1c9345427dbd.txt:145: dropped:",
+		"000_ce2d1c9345427dbd.txt:17: no final punctuation: caption 1",
+	} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errs)
+		}
+	}
+	first, err := os.ReadFile(filepath.Join(dir, "exhibition.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI(t, "validate", dir); code != 0 {
+		t.Fatalf("validate exit %d: %s", code, errs)
+	}
+	// No overwrite without --force; the file is untouched.
+	code, _, errs = runCLI(t, "import", "text", seed, "-o", dir, "--title", "Other")
+	if code != 1 || !strings.Contains(errs, "--force") {
+		t.Fatalf("second import: exit %d, %s", code, errs)
+	}
+	again, _ := os.ReadFile(filepath.Join(dir, "exhibition.yaml"))
+	if !bytes.Equal(first, again) {
+		t.Fatal("file changed without --force")
+	}
+	// With --force, the same input gives the same bytes.
+	if code, _, errs := runCLI(t, "import", "text", seed, "-o", dir, "--title", "Sample", "--force"); code != 0 {
+		t.Fatalf("--force: exit %d %s", code, errs)
+	}
+	again, _ = os.ReadFile(filepath.Join(dir, "exhibition.yaml"))
+	if !bytes.Equal(first, again) {
+		t.Fatal("a second import gave other bytes")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
+
+func TestImportCSVCLI(t *testing.T) {
+	tmp := t.TempDir()
+	imgs := filepath.Join(tmp, "scans")
+	os.MkdirAll(imgs, 0o755)
+	jpg, err := os.ReadFile("../../model/folderimport/testdata/folder/1.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(imgs, "a.jpg"), jpg, 0o644)
+	sheet := filepath.Join(tmp, "sheet.csv")
+	out := filepath.Join(tmp, "ex")
+
+	// Errors: every one reported, exit 1, nothing written.
+	os.WriteFile(sheet, []byte("number,title,image\n1,A,a.jpg\n2,,b.jpg\n"), 0o644)
+	code, _, errs := runCLI(t, "import", "csv", sheet, "-o", out, "--images", imgs)
+	if code != 1 || !strings.Contains(errs, `line 3, column "title"`) || !strings.Contains(errs, `line 3, column "image"`) {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("something was written: %v", err)
+	}
+
+	os.WriteFile(sheet, []byte("number,title,image\n1,A,a.jpg\n"), 0o644)
+	code, stdout, errs := runCLI(t, "import", "csv", sheet, "-o", out, "--images", imgs)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(stdout, "1 plates") {
+		t.Errorf("stdout: %s", stdout)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "images", "a.jpg")); !bytes.Equal(got, jpg) {
+		t.Error("image not copied")
+	}
+	if code, _, errs := runCLI(t, "validate", out); code != 0 {
+		t.Fatalf("validate: %s", errs)
+	}
+}
+
+func TestInitCLI(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my-scans")
+	os.MkdirAll(dir, 0o755)
+	for _, n := range []string{"1.jpg", "10.jpg", "2.jpg"} {
+		b, err := os.ReadFile(filepath.Join("../../model/folderimport/testdata/folder", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, n), b, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, ".DS_Store"), []byte("x"), 0o644)
+	code, _, errs := runCLI(t, "init", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "exhibition.yaml"))
+	s := string(raw)
+	i1, i2, i10 := strings.Index(s, "path: 1.jpg"), strings.Index(s, "path: 2.jpg"), strings.Index(s, "path: 10.jpg")
+	if !(i1 >= 0 && i1 < i2 && i2 < i10) || !strings.Contains(s, "slug: my-scans") {
+		t.Errorf("order or slug wrong:\n%s", s)
+	}
+	if code, _, errs := runCLI(t, "validate", dir); code != 0 {
+		t.Fatalf("validate: %s", errs)
+	}
+	if code, _, _ := runCLI(t, "init", dir); code != 1 {
+		t.Fatalf("second init without --force: exit %d", code)
+	}
+}
+
+// TestSampleValidatesClean: the sample must validate with no warnings.
+func TestSampleValidatesClean(t *testing.T) {
+	code, _, errs := runCLI(t, "validate", "../../samples/victory-70")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+}

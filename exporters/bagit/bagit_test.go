@@ -1,0 +1,489 @@
+package bagit
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func mustVerify(t *testing.T, p string, opt VerifyOptions) *Report {
+	t.Helper()
+	rep, err := Verify(context.Background(), p, opt)
+	if err != nil {
+		t.Fatalf("verify %s: %v", p, err)
+	}
+	return rep
+}
+
+func wantValid(t *testing.T, rep *Report) {
+	t.Helper()
+	if !rep.Valid {
+		for _, p := range rep.Problems {
+			t.Errorf("problem: %s", p.Message)
+		}
+		t.Fatalf("bag %s is not valid", rep.Path)
+	}
+}
+
+// independentCheck runs testdata/checkbag.py (Python standard library only)
+// on a ZIP or TAR bag.
+func independentCheck(t *testing.T, p string) {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("python3 is needed for the independent bag check")
+		}
+		t.Skip("python3 not found: independent bag check skipped")
+	}
+	out, err := exec.Command(py, "testdata/checkbag.py", p).CombinedOutput()
+	if err != nil {
+		t.Fatalf("independent check of %s failed: %v\n%s", p, err, out)
+	}
+	if !strings.HasPrefix(string(out), "OK ") {
+		t.Fatalf("independent check: %s", out)
+	}
+}
+
+func TestZipBag(t *testing.T) {
+	p := buildBag(t)
+	rep := mustVerify(t, p, VerifyOptions{})
+	wantValid(t, rep)
+	if rep.Name != "test-show" || rep.Version != "1.0" || rep.Files != 6 {
+		t.Errorf("report: name %q version %q files %d", rep.Name, rep.Version, rep.Files)
+	}
+	if strings.Join(rep.Algorithms, ",") != "sha256,sha512" || strings.Join(rep.TagAlgorithms, ",") != "sha256,sha512" {
+		t.Errorf("algorithms %v, tag %v", rep.Algorithms, rep.TagAlgorithms)
+	}
+	independentCheck(t, p)
+
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var names []string
+	want := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if len(f.Extra) != 0 {
+			t.Errorf("%s has extra fields (%x); timestamps must be the DOS field only", f.Name, f.Extra)
+		}
+		if !f.Modified.Equal(want) {
+			t.Errorf("%s modified %v, want %v", f.Name, f.Modified, want)
+		}
+		if f.Flags&0x8 != 0 {
+			t.Errorf("%s has a data descriptor", f.Name)
+		}
+		ext := strings.ToLower(filepath.Ext(f.Name))
+		switch {
+		case strings.HasSuffix(f.Name, "/"):
+		case ext == ".jpg" || ext == ".jpeg":
+			if f.Method != zip.Store {
+				t.Errorf("%s: JPEG should be stored, method %d", f.Name, f.Method)
+			}
+		case ext == ".json" || f.Name == "test-show/bag-info.txt":
+			if f.Method != zip.Deflate {
+				t.Errorf("%s: text should be deflated, method %d", f.Name, f.Method)
+			}
+		}
+	}
+	if !sort.StringsAreSorted(names) {
+		t.Errorf("entries not sorted: %v", names)
+	}
+	for _, n := range []string{"test-show/bagit.txt", "test-show/bag-info.txt", "test-show/data/images/plate-001.jpg",
+		"test-show/data/images/plate-021a-1.jpeg", "test-show/data/images/plate-021a-2.jpg", "test-show/data/exhibition.json",
+		"test-show/data/exhibition.yaml", "test-show/data/names.tsv", "test-show/manifest-sha256.txt", "test-show/manifest-sha512.txt",
+		"test-show/tagmanifest-sha256.txt", "test-show/tagmanifest-sha512.txt"} {
+		if !contains(names, n) {
+			t.Errorf("no entry %s", n)
+		}
+	}
+	info := readZipEntry(t, zr, "test-show/bag-info.txt")
+	fields, bad := ParseTags(info)
+	if len(bad) > 0 {
+		t.Errorf("bag-info.txt: %v", bad)
+	}
+	for label, want := range map[string]string{
+		"Source-Organization":      "Museum of Tests",
+		"Bagging-Date":             "2024-05-01",
+		"External-Identifier":      "urn:uuid:",
+		"Bag-Software-Agent":       "vitrine test",
+		"BagIt-Profile-Identifier": BTRProfileURI,
+		"Payload-Oxum":             ".6",
+		"External-Description":     "Test show Source-Organization: injected: Photographs",
+	} {
+		got, ok := Get(fields, label)
+		if !ok || !strings.Contains(got, want) {
+			t.Errorf("bag-info %s = %q, want it to contain %q", label, got, want)
+		}
+	}
+	n := 0
+	for _, f := range fields {
+		if f.Label == "Source-Organization" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("exhibition text added a bag-info field: %d Source-Organization lines\n%s", n, info)
+	}
+	tsv := string(readZipEntry(t, zr, "test-show/data/names.tsv"))
+	if !strings.Contains(tsv, "data/images/plate-021a-1.jpeg\t21a\t1\tb%25 odd.JPEG\n") {
+		t.Errorf("names.tsv does not map the safe name to the original:\n%s", tsv)
+	}
+}
+
+func readZipEntry(t *testing.T, zr *zip.ReadCloser, name string) []byte {
+	t.Helper()
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			var b bytes.Buffer
+			if _, err := b.ReadFrom(rc); err != nil {
+				t.Fatal(err)
+			}
+			return b.Bytes()
+		}
+	}
+	t.Fatalf("no entry %s", name)
+	return nil
+}
+
+func TestMastersByteForByte(t *testing.T) {
+	dir := fixtureDir(t)
+	p := exportBag(t, prepare(t, dir))
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for orig, name := range map[string]string{"a photo.jpg": "plate-001.jpg", "b%25 odd.JPEG": "plate-021a-1.jpeg", "verso.jpg": "plate-021a-2.jpg"} {
+		want, err := os.ReadFile(filepath.Join(dir, orig))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readZipEntry(t, zr, "test-show/data/images/"+name); !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s", name, orig)
+		}
+	}
+}
+
+func TestReproducible(t *testing.T) {
+	dir := fixtureDir(t)
+	a, err := os.ReadFile(exportBag(t, prepare(t, dir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(exportBag(t, prepare(t, dir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two builds of the same exhibition gave different ZIP bytes")
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	p := exportBag(t, prepare(t, dir))
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	if got := zr.File[0].Modified; !got.Equal(time.Unix(1700000000, 0).UTC()) {
+		t.Errorf("SOURCE_DATE_EPOCH not used: %v", got)
+	}
+}
+
+func TestTarAndDirBags(t *testing.T) {
+	p := buildBag(t, "--bag-format", "tar")
+	wantValid(t, mustVerify(t, p, VerifyOptions{}))
+	independentCheck(t, p)
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		names = append(names, h.Name)
+		if h.Uid != 0 || h.Uname != "" || !h.ModTime.Equal(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("%s: owner %d %q time %v", h.Name, h.Uid, h.Uname, h.ModTime)
+		}
+	}
+	if !sort.StringsAreSorted(names) || len(names) < 12 {
+		t.Errorf("tar entries: %v", names)
+	}
+
+	d := buildBag(t, "--bag-format", "dir")
+	wantValid(t, mustVerify(t, d, VerifyOptions{}))
+	// flip a byte in the folder bag
+	img := filepath.Join(d, "data", "images", "plate-001.jpg")
+	data, _ := os.ReadFile(img)
+	data[100] ^= 1
+	os.WriteFile(img, data, 0o644)
+	rep := mustVerify(t, d, VerifyOptions{})
+	if rep.Valid || len(rep.Problems) != 2 {
+		t.Fatalf("flipped byte in a folder bag: %+v", rep.Problems)
+	}
+}
+
+func TestAPTrustProfile(t *testing.T) {
+	p := buildBag(t, "--bag-profile", "aptrust")
+	if filepath.Ext(p) != ".tar" {
+		t.Fatalf("APTrust bag is %s, want a .tar", p)
+	}
+	rep := mustVerify(t, p, VerifyOptions{})
+	wantValid(t, rep)
+	if strings.Join(rep.Algorithms, ",") != "md5,sha256" {
+		t.Errorf("APTrust bag manifests: %v, want md5 and sha256", rep.Algorithms)
+	}
+	f, _ := os.Open(p)
+	defer f.Close()
+	tr := tar.NewReader(f)
+	found := false
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if h.Name == "test-show/aptrust-info.txt" {
+			var b bytes.Buffer
+			b.ReadFrom(tr)
+			fields, _ := ParseTags(b.Bytes())
+			for _, l := range []string{"Title", "Access", "Storage-Option"} {
+				if _, ok := Get(fields, l); !ok {
+					t.Errorf("aptrust-info.txt has no %s", l)
+				}
+			}
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no aptrust-info.txt")
+	}
+	e := New()
+	flagSet(e).Parse([]string{"--bag-profile", "aptrust", "--bag-format", "zip"})
+	if _, err := e.Resolve(); err == nil || !strings.Contains(err.Error(), "TAR") {
+		t.Errorf("aptrust with zip: %v", err)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--checksums", "sha256,blake3"}, "not supported"},
+		{[]string{"--bag-format", "rar"}, "not zip, tar or dir"},
+		{[]string{"--bag-include", "pdf"}, "only epub and iiif"},
+		{[]string{"--bag-profile", "loc"}, "not btr or aptrust"},
+	} {
+		e := New()
+		if err := flagSet(e).Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Resolve(); err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%v: error %v, want %q", tc.args, err, tc.err)
+		}
+	}
+	// md5 only on request
+	p := buildBag(t, "--checksums", "md5,sha1,sha256")
+	rep := mustVerify(t, p, VerifyOptions{})
+	wantValid(t, rep)
+	if strings.Join(rep.Algorithms, ",") != "md5,sha1,sha256" {
+		t.Errorf("algorithms %v", rep.Algorithms)
+	}
+}
+
+func TestIncludeNotBuilt(t *testing.T) {
+	env := prepare(t, fixtureDir(t))
+	e := New()
+	flagSet(e).Parse([]string{"--bag-include", "epub"})
+	err := e.Export(context.Background(), env.b)
+	if err == nil || !strings.Contains(err.Error(), "not part of this build") {
+		t.Fatalf("include epub without building it: %v", err)
+	}
+}
+
+func TestIncludeStagedOutputs(t *testing.T) {
+	env := prepare(t, fixtureDir(t), "epub", "iiif", "bagit")
+	// Stand-ins for what the EPUB and IIIF exporters stage earlier in the run.
+	env.b.Out.WriteFile("epub/test-show.epub", []byte("PK\x03\x04 not really an epub"))
+	env.b.Out.WriteFile("iiif/test-show/manifest.json", []byte(`{"id":"x"}`))
+	env.b.Out.WriteFile("iiif/test-show/images/p1/0,0,64,48/64,/0/default.jpg", []byte("jpeg"))
+	env.b.Out.WriteFile("iiif/test-show/.DS_Store", []byte("junk"))
+	p := exportBag(t, env, "--bag-include", "epub,iiif")
+	rep := mustVerify(t, p, VerifyOptions{})
+	wantValid(t, rep)
+	if rep.Files != 9 {
+		t.Errorf("payload files %d, want 9 (6 + epub + 2 iiif; .DS_Store left out)", rep.Files)
+	}
+}
+
+func TestMasterChangedDuringBuild(t *testing.T) {
+	dir := fixtureDir(t)
+	env := prepare(t, dir)
+	// Same size, different bytes: only the checksum cross-check can tell.
+	p := filepath.Join(dir, "verso.jpg")
+	data, _ := os.ReadFile(p)
+	data[len(data)/2] ^= 0xff
+	os.WriteFile(p, data, 0o644)
+	err := New().Export(context.Background(), env.b)
+	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "verso.jpg") || !strings.Contains(err.Error(), "plate 21a") {
+		t.Fatalf("changed master: %v", err)
+	}
+	// Also when the manifests use neither sha256 nor sha512.
+	e := New()
+	flagSet(e).Parse([]string{"--checksums", "md5"})
+	if err := e.Export(context.Background(), env.b); !errors.Is(err, ErrChanged) {
+		t.Fatalf("changed master, md5 manifest: %v", err)
+	}
+	// A different size is caught too.
+	os.WriteFile(p, append(data, 1, 2, 3), 0o644)
+	err = New().Export(context.Background(), env.b)
+	if !errors.Is(err, ErrChanged) {
+		t.Fatalf("grown master: %v", err)
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "b.zip")
+	bag := &Bag{Name: "b", Time: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), Payload: []File{
+		{Path: "data/ok.txt", Data: []byte("fine")},
+		{Path: "data/broken.bin", Size: 10, Open: func() (io.ReadCloser, error) { return nil, errors.New("disk on fire") }},
+	}}
+	if _, err := bag.WriteFile(context.Background(), dest, Zip); err == nil {
+		t.Fatal("no error")
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 0 {
+		t.Fatalf("a failed write left %v behind", left)
+	}
+	bag.Payload = bag.Payload[:1]
+	for _, ser := range []Serialization{Zip, Tar, Dir} {
+		d := filepath.Join(dir, "b."+string(ser))
+		if _, err := bag.WriteFile(context.Background(), d, ser); err != nil {
+			t.Fatal(err)
+		}
+		wantValid(t, mustVerify(t, d, VerifyOptions{}))
+	}
+}
+
+// TestStreamedEntries writes large-ish files through Open: a stored JPEG
+// (CRC patched into its local header), a deflated TIFF and text (data
+// descriptor), and checks the ZIP with the verifier, Python's zipfile
+// (which checks every CRC) and a TAR of the same bag.
+func TestStreamedEntries(t *testing.T) {
+	mk := func(n int, seed byte) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i*7) ^ seed
+			if i%3 == 0 {
+				b[i] = seed
+			}
+		}
+		return b
+	}
+	contents := map[string][]byte{
+		"data/a.jpg":     mk(3<<20+17, 1),
+		"data/b.tif":     mk(2<<20+5, 2),
+		"data/notes.txt": bytes.Repeat([]byte("a line of text\n"), 50000),
+		"data/empty.jpg": {},
+	}
+	bag := &Bag{Name: "streamed", Time: time.Date(2022, 2, 2, 0, 0, 0, 0, time.UTC)}
+	for p, c := range contents {
+		c := c
+		bag.Payload = append(bag.Payload, File{Path: p, Size: int64(len(c)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(c)), nil }})
+	}
+	dir := t.TempDir()
+	for _, ser := range []Serialization{Zip, Tar} {
+		dest := filepath.Join(dir, "streamed."+string(ser))
+		if _, err := bag.WriteFile(context.Background(), dest, ser); err != nil {
+			t.Fatal(err)
+		}
+		wantValid(t, mustVerify(t, dest, VerifyOptions{}))
+		independentCheck(t, dest)
+	}
+	zr, err := zip.OpenReader(filepath.Join(dir, "streamed.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		switch f.Name {
+		case "streamed/data/a.jpg":
+			if f.Method != zip.Store || f.Flags&0x8 != 0 {
+				t.Errorf("%s: method %d flags %x; want stored without data descriptor", f.Name, f.Method, f.Flags)
+			}
+		case "streamed/data/b.tif", "streamed/data/notes.txt":
+			if f.Method != zip.Deflate || f.CompressedSize64 >= f.UncompressedSize64 {
+				t.Errorf("%s: method %d, %d -> %d bytes; want deflated", f.Name, f.Method, f.UncompressedSize64, f.CompressedSize64)
+			}
+		}
+		if !bytes.Equal(readZipEntry(t, zr, f.Name), contents[strings.TrimPrefix(f.Name, "streamed/")]) && strings.HasPrefix(f.Name, "streamed/data/") && !strings.HasSuffix(f.Name, "/") {
+			t.Errorf("%s: bytes differ", f.Name)
+		}
+	}
+	if unzip, err := exec.LookPath("unzip"); err == nil {
+		if out, err := exec.Command(unzip, "-tq", filepath.Join(dir, "streamed.zip")).CombinedOutput(); err != nil {
+			t.Errorf("unzip -t: %v\n%s", err, out)
+		}
+	}
+}
+
+// TestSampleBag builds the bag of samples/victory-70 and verifies it with
+// the verifier and the independent check.
+func TestSampleBag(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the sample's 46 images are decoded")
+	}
+	dir := filepath.Join("..", "..", "samples", "victory-70")
+	if _, err := os.Stat(filepath.Join(dir, "exhibition.yaml")); err != nil {
+		t.Skip("no sample:", err)
+	}
+	p := exportBag(t, prepare(t, dir))
+	rep := mustVerify(t, p, VerifyOptions{})
+	wantValid(t, rep)
+	if rep.Files < 47 {
+		t.Errorf("sample bag has %d payload files", rep.Files)
+	}
+	independentCheck(t, p)
+}
+
+func TestWriterRefusesUnsafeNames(t *testing.T) {
+	for _, tc := range []struct {
+		bag  Bag
+		want string
+	}{
+		{Bag{Name: "b", Payload: []File{{Path: "data/../../etc/x", Data: []byte("x")}}}, "unsafe path"},
+		{Bag{Name: "b", Payload: []File{{Path: "/data/x", Data: []byte("x")}}}, "absolute"},
+		{Bag{Name: "b", Payload: []File{{Path: "manifest-md5.txt", Data: []byte("x")}}}, "not under data/"},
+		{Bag{Name: "../b", Payload: []File{{Path: "data/x", Data: []byte("x")}}}, "one plain folder name"},
+		{Bag{Name: "b", Tags: map[string][]byte{"../x.txt": nil}}, "not a usable tag file name"},
+		{Bag{Name: "b", Tags: map[string][]byte{"bagit.txt": nil}}, "not a usable tag file name"},
+	} {
+		_, err := tc.bag.WriteFile(context.Background(), filepath.Join(t.TempDir(), "b.zip"), Zip)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.bag, err, tc.want)
+		}
+	}
+}

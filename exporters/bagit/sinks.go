@@ -1,0 +1,298 @@
+package bagit
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/flate"
+)
+
+// WriterAtWriter is written sequentially and patched at earlier offsets.
+type WriterAtWriter interface {
+	io.Writer
+	io.WriterAt
+}
+
+// zipSink writes a ZIP with archive/zip, every entry through CreateRaw so
+// that no extra timestamp field and no data descriptor is written.
+type zipSink struct {
+	f     WriterAtWriter
+	count *countWriter
+	zw    *zip.Writer
+	date  uint16
+	time  uint16
+	buf   []byte
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func newZipSink(f WriterAtWriter, t time.Time) *zipSink {
+	cw := &countWriter{w: f}
+	z := &zipSink{f: f, count: cw, zw: zip.NewWriter(cw), buf: make([]byte, 1<<20)}
+	// klauspost/compress deflates many times faster than compress/flate
+	// (and stores incompressible blocks quickly); its output is fixed for a
+	// given version, so bags stay reproducible.
+	z.zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.DefaultCompression)
+	})
+	z.date, z.time = msDosTime(t)
+	return z
+}
+
+// msDosTime converts t (UTC) to the MS-DOS date and time of ZIP headers,
+// clamped to the years 1980-2107 they can hold.
+func msDosTime(t time.Time) (uint16, uint16) {
+	t = t.UTC()
+	if t.Year() < 1980 {
+		t = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if t.Year() > 2107 {
+		t = time.Date(2107, 12, 31, 23, 59, 58, 0, time.UTC)
+	}
+	d := uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	tm := uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
+	return d, tm
+}
+
+func (z *zipSink) header(name string, method uint16) *zip.FileHeader {
+	fh := &zip.FileHeader{
+		Name:           name,
+		Method:         method,
+		ModifiedDate:   z.date,
+		ModifiedTime:   z.time,
+		CreatorVersion: 3<<8 | 20, // made on Unix, ZIP 2.0
+		ReaderVersion:  20,
+	}
+	for _, r := range name {
+		if r >= 0x80 {
+			fh.Flags |= 0x800 // UTF-8 name
+			break
+		}
+	}
+	if strings.HasSuffix(name, "/") {
+		fh.ExternalAttrs = (0o40755 << 16) | 0x10
+	} else {
+		fh.ExternalAttrs = 0o100644 << 16
+	}
+	return fh
+}
+
+func (z *zipSink) dir(name string) error {
+	_, err := z.zw.CreateRaw(z.header(name, zip.Store))
+	return err
+}
+
+func (z *zipSink) small(name string, data []byte) error {
+	method := zip.Store
+	body := data
+	if compressible(name) && len(data) > 0 {
+		var buf bytes.Buffer
+		fw, err := flate.NewWriter(&buf, flate.DefaultCompression)
+		if err != nil {
+			return err
+		}
+		fw.Write(data)
+		if err := fw.Close(); err != nil {
+			return err
+		}
+		if buf.Len() < len(data) {
+			method, body = zip.Deflate, buf.Bytes()
+		}
+	}
+	fh := z.header(name, method)
+	fh.CRC32 = crc32.ChecksumIEEE(data)
+	fh.CompressedSize64 = uint64(len(body))
+	fh.UncompressedSize64 = uint64(len(data))
+	w, err := z.zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(body)
+	return err
+}
+
+const maxRawStream = 1<<32 - 2
+
+func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (int64, map[string]string, error) {
+	if compressible(name) || size >= maxRawStream {
+		// Deflated (or too large for a plain header): archive/zip computes
+		// sizes and CRC and writes a data descriptor, Modified stays zero so
+		// no extended timestamp is added.
+		fh := z.header(name, zip.Deflate)
+		if !compressible(name) {
+			fh.Method = zip.Store
+		}
+		fh.ExternalAttrs = 0o100644 << 16
+		w, err := z.zw.CreateHeader(fh)
+		if err != nil {
+			return 0, nil, err
+		}
+		n, sums, _, err := copyHashed(w, r, algs, false, z.buf)
+		return n, sums, err
+	}
+	fh := z.header(name, zip.Store)
+	fh.CompressedSize64 = uint64(size)
+	fh.UncompressedSize64 = uint64(size)
+	w, err := z.zw.CreateRaw(fh)
+	if err != nil {
+		return 0, nil, err
+	}
+	// CreateRaw has finished the previous entry and written this local
+	// header (30 bytes, the name, no extra field): after a flush it ends at
+	// the current count.
+	if err := z.zw.Flush(); err != nil {
+		return 0, nil, err
+	}
+	off := z.count.n - 30 - int64(len(fh.Name)) - int64(len(fh.Extra))
+	n, sums, crc, err := copyHashed(&limitWriter{w: w, left: size}, r, algs, true, z.buf)
+	if err != nil {
+		return n, nil, err
+	}
+	if n != size {
+		return n, nil, fmt.Errorf("%w: expected %d bytes, read %d", ErrChanged, size, n)
+	}
+	// archive/zip keeps fh for the central directory: set the CRC there and
+	// patch the local header (CRC-32 at offset 14).
+	fh.CRC32 = crc
+	if err := z.zw.Flush(); err != nil {
+		return n, nil, err
+	}
+	var le [4]byte
+	binary.LittleEndian.PutUint32(le[:], crc)
+	if _, err := z.f.WriteAt(le[:], off+14); err != nil {
+		return n, nil, err
+	}
+	return n, sums, nil
+}
+
+func (z *zipSink) close() error { return z.zw.Close() }
+
+// limitWriter refuses bytes beyond left (a file that grew while read).
+type limitWriter struct {
+	w    io.Writer
+	left int64
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > l.left {
+		return 0, fmt.Errorf("%w: it is longer than when the build started", ErrChanged)
+	}
+	n, err := l.w.Write(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// tarSink writes a POSIX TAR with fixed owner, mode and time.
+type tarSink struct {
+	tw  *tar.Writer
+	bw  *bufio.Writer
+	t   time.Time
+	buf []byte
+}
+
+func newTarSink(w io.Writer, t time.Time) *tarSink {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	return &tarSink{tw: tar.NewWriter(bw), bw: bw, t: t.UTC().Truncate(time.Second), buf: make([]byte, 1<<20)}
+}
+
+func (s *tarSink) hdr(name string, size int64) *tar.Header {
+	h := &tar.Header{Name: name, Size: size, Mode: 0o644, ModTime: s.t, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+	if strings.HasSuffix(name, "/") {
+		h.Typeflag, h.Mode, h.Size = tar.TypeDir, 0o755, 0
+	}
+	if len(name) <= 100 && isASCII(name) {
+		h.Format = tar.FormatUSTAR
+	}
+	return h
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *tarSink) dir(name string) error { return s.tw.WriteHeader(s.hdr(name, 0)) }
+
+func (s *tarSink) small(name string, data []byte) error {
+	if err := s.tw.WriteHeader(s.hdr(name, int64(len(data)))); err != nil {
+		return err
+	}
+	_, err := s.tw.Write(data)
+	return err
+}
+
+func (s *tarSink) stream(name string, size int64, r io.Reader, algs []string) (int64, map[string]string, error) {
+	if err := s.tw.WriteHeader(s.hdr(name, size)); err != nil {
+		return 0, nil, err
+	}
+	n, sums, _, err := copyHashed(&limitWriter{w: s.tw, left: size}, r, algs, false, s.buf)
+	if err == nil && n != size {
+		err = fmt.Errorf("%w: expected %d bytes, read %d", ErrChanged, size, n)
+	}
+	return n, sums, err
+}
+
+func (s *tarSink) close() error {
+	if err := s.tw.Close(); err != nil {
+		return err
+	}
+	return s.bw.Flush()
+}
+
+// dirSink writes plain files.
+type dirSink struct {
+	create func(rel string) (io.WriteCloser, error)
+	buf    []byte
+}
+
+func (d *dirSink) dir(string) error { return nil }
+
+func (d *dirSink) small(name string, data []byte) error {
+	w, err := d.create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+func (d *dirSink) stream(name string, size int64, r io.Reader, algs []string) (int64, map[string]string, error) {
+	w, err := d.create(name)
+	if err != nil {
+		return 0, nil, err
+	}
+	if d.buf == nil {
+		d.buf = make([]byte, 1<<20)
+	}
+	n, sums, _, err := copyHashed(&limitWriter{w: w, left: size}, r, algs, false, d.buf)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return n, sums, err
+}
+
+func (d *dirSink) close() error { return nil }
