@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"io/fs"
 	"net/url"
 
 	"github.com/vitrine-tools/vitrine/exporters"
@@ -43,6 +44,7 @@ type page struct {
 	ManifestURL       string
 	MiradorURL        string
 	EPUB, Bag         string
+	BagType           string
 	Plates            []plateView
 	Canvases          []zoomItem
 	Generator, Edited string
@@ -78,7 +80,7 @@ func newPage(b *exporters.Build, canvases []canvas) (*page, error) {
 		p.EPUB = "../" + exporters.EPUBPath(ex.Slug)
 	}
 	if b.Has("bagit") {
-		p.Bag = "../" + exporters.BagPath(ex.Slug, "zip")
+		p.Bag, p.BagType = stagedBag(b)
 	}
 	images := 0
 	for _, pl := range ex.Plates {
@@ -119,6 +121,24 @@ func newPage(b *exporters.Build, canvases []canvas) (*page, error) {
 		p.Canvases = append(p.Canvases, zoomItem{Label: c.Label, Info: c.Info})
 	}
 	return p, nil
+}
+
+// stagedBag returns the link to the bag the bagit exporter staged (it runs
+// before the site exporter) and its media type: the ZIP or TAR file, or the
+// bag-info.txt of a bag written as a folder. It returns "" when there is
+// none.
+func stagedBag(b *exporters.Build) (href, typ string) {
+	slug := b.Exhibition.Slug
+	for _, c := range []struct{ rel, typ string }{
+		{exporters.BagPath(slug, "zip"), "application/zip"},
+		{exporters.BagPath(slug, "tar"), "application/x-tar"},
+		{"bags/" + slug + "/bag-info.txt", "text/plain"},
+	} {
+		if st, err := fs.Stat(b.Out.FS(), c.rel); err == nil && st.Mode().IsRegular() {
+			return "../" + c.rel, c.typ
+		}
+	}
+	return "", ""
 }
 
 // rootEntry is one exhibition on OUT/index.html.
@@ -189,7 +209,7 @@ var exhibitionTmpl = template.Must(template.New("exhibition").Parse(`<!DOCTYPE h
 <li><a data-download href="{{.EPUB}}" download type="application/epub+zip">EPUB catalogue</a></li>
 {{- end}}
 {{- if .Bag}}
-<li><a data-download href="{{.Bag}}" download type="application/zip">BagIt archive</a></li>
+<li><a data-download href="{{.Bag}}"{{if ne .BagType "text/plain"}} download{{end}} type="{{.BagType}}">BagIt archive</a></li>
 {{- end}}
 </ul>
 {{- end}}

@@ -64,6 +64,14 @@ func build(t *testing.T, out string, ex *model.Exhibition, formats ...string) er
 			t.Fatal(err)
 		}
 	}
+	if b.Has("bagit") {
+		if err := o.WriteFile(exporters.BagPath(ex.Slug, "zip"), []byte("PK")); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Product(exporters.BagPath(ex.Slug, "zip")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := New().Export(context.Background(), b); err != nil {
 		return err
 	}
@@ -93,7 +101,7 @@ func TestExhibitionPage(t *testing.T) {
 		`<span class="other" lang="fr">Première</span>`,
 		`href="../iiif/victory/manifest.json"`,
 		`href="../epub/victory.epub"`,
-		`href="../bags/victory.zip"`,
+		`href="../bags/victory.zip" download type="application/zip"`,
 		// Plate 1 shows canvas 1, plate 2a (two images) canvas 2.
 		`<a data-zoom href="zoom.html?canvas=1" title="Deep zoom"><img src="../iiif/victory/images/1/full/200,150/0/default.jpg" width="200" height="150"`,
 		`<a data-zoom href="zoom.html?canvas=2" title="Deep zoom"><img src="../iiif/victory/images/2/full/200,150/0/default.jpg"`,

@@ -85,6 +85,8 @@ func ContentType(name string) string {
 		return "application/epub+zip"
 	case ".zip":
 		return "application/zip"
+	case ".tar":
+		return "application/x-tar"
 	case ".html", ".htm":
 		return "text/html; charset=utf-8"
 	case ".css":
