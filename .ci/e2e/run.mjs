@@ -4,6 +4,11 @@
 //
 //   node run.mjs --screens DIR [--manifest URL]... [--epub URL]...
 //                [--index URL --plates N]... [--only mirador,tify,osd,epub,index]
+//                [--case NAME:VIEWER:URL]...
+//
+// --manifest runs every IIIF viewer on a manifest; --case runs one viewer
+// (mirador, tify, osd: URL is a manifest; epub: URL is an EPUB) under a
+// name of its own, so one run can check several outputs.
 //
 // The viewer pages are served by this script on another loopback port than
 // the IIIF host, so CORS is really exercised. Every case fails on a page
@@ -20,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { manifest: [], epub: [], index: [], plates: [], screens: '', only: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 30000 };
+  const o = { manifest: [], epub: [], index: [], plates: [], cases: [], screens: '', only: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 30000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -32,6 +37,12 @@ function parseArgs(argv) {
       case '--epub': o.epub.push(v()); break;
       case '--index': o.index.push(v()); break;
       case '--plates': o.plates.push(Number(v())); break;
+      case '--case': {
+        const m = /^([\w.-]+):(mirador|tify|osd|epub):(.+)$/.exec(v());
+        if (!m) usage('--case wants NAME:VIEWER:URL with VIEWER one of mirador, tify, osd, epub');
+        o.cases.push({ name: m[1], viewer: m[2], url: m[3] });
+        break;
+      }
       case '--screens': o.screens = v(); break;
       case '--only': o.only = new Set(v().split(',')); break;
       case '--chromium': o.chromium = v(); break;
@@ -148,7 +159,7 @@ function watch(page) {
 }
 
 // settle waits until no request has started or finished for quiet ms.
-async function settle(page, w, quiet = 1200, max = opts.timeout) {
+async function settle(page, w, quiet = 800, max = opts.timeout) {
   const start = Date.now();
   let last = -1, lastChange = Date.now();
   while (Date.now() - start < max) {
@@ -253,6 +264,10 @@ async function shotAlone(el) {
   return { png, hidden };
 }
 
+function verdict(j) {
+  return `correlation with the image ${j.ncc ?? 'n/a'} (want >= 0.5), median colour difference ${j.diff} (want <= 40; ${j.blank} for a blank view)`;
+}
+
 async function largest(page, selector) {
   const els = await page.$$(selector);
   let best = null, area = 0;
@@ -328,7 +343,7 @@ async function caseMirador(ctx, judgePage, pageBase, manifestURL, name) {
   await page.screenshot({ path: path.join(opts.screens, `${name}-mirador.png`) });
   const el = await largest(page, '.openseadragon-canvas');
   const j = await judge(judgePage, (await shotAlone(el)).png, first.body.id);
-  if (!rendered(j)) problems.push(`first plate not rendered (median difference ${j.diff} vs ${j.blank} for a blank view)`);
+  if (!rendered(j)) problems.push(`first plate not rendered: ${verdict(j)}`);
   await page.close();
   return { problems: problems.concat(w.errors), detail: { judge: j, requests: w.responses.length } };
 }
@@ -358,7 +373,7 @@ async function caseTify(ctx, judgePage, pageBase, manifestURL, name) {
   await page.screenshot({ path: path.join(opts.screens, `${name}-tify.png`) });
   const el = await largest(page, '.openseadragon-canvas');
   const j = await judge(judgePage, (await shotAlone(el)).png, first.body.id);
-  if (!rendered(j)) problems.push(`first plate not rendered (median difference ${j.diff} vs ${j.blank} for a blank view)`);
+  if (!rendered(j)) problems.push(`first plate not rendered: ${verdict(j)}`);
   await page.close();
   return { problems: problems.concat(w.errors), detail: { judge: j, sizedRequests: sized.length, pagesButton: hasThumbs } };
 }
@@ -375,7 +390,7 @@ async function caseOSD(ctx, judgePage, pageBase, infoURL, name) {
   const el = await largest(page, '.openseadragon-canvas');
   const full = info.sizes?.length ? `${info.id}/full/${info.sizes.at(-1).width},${info.sizes.at(-1).height}/0/default.jpg` : `${info.id}/full/max/0/default.jpg`;
   const j = await judge(judgePage, (await shotAlone(el)).png, full);
-  if (!rendered(j)) problems.push(`home view not rendered (median difference ${j.diff} vs ${j.blank} for a blank view)`);
+  if (!rendered(j)) problems.push(`home view not rendered: ${verdict(j)}`);
   await page.screenshot({ path: path.join(opts.screens, `${name}-osd-home.png`) });
   // Zoom all the way in at the bottom-right corner, then at the top-left:
   // the deepest level's edge tiles, then its first tile.
@@ -573,6 +588,19 @@ try {
         return caseOSD(ctx, jp, pageBase, `${service}/info.json`, slug);
       });
     }
+  }
+  for (const c of opts.cases) {
+    const run1 = {
+      mirador: (ctx, jp) => caseMirador(ctx, jp, pageBase, c.url, c.name),
+      tify: (ctx, jp) => caseTify(ctx, jp, pageBase, c.url, c.name),
+      osd: async (ctx, jp) => {
+        const { service } = firstImage(await fetchJSON(c.url));
+        if (!service) throw new Error('the first canvas has no image service');
+        return caseOSD(ctx, jp, pageBase, `${service}/info.json`, c.name);
+      },
+      epub: (ctx) => caseEPUB(ctx, pageBase, c.url, c.name),
+    }[c.viewer];
+    await run(`${c.name}-${c.viewer}`, run1);
   }
   for (const e of opts.epub) {
     const name = path.basename(e, '.epub');

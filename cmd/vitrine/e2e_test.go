@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -153,18 +154,19 @@ func TestE2EFixture(t *testing.T) {
 
 // TestE2EFixtureBroken proves that the end-to-end checks can fail: each
 // variant breaks the correct output in one way a real host or exporter
-// could, and the viewer that notices must report it.
+// could, and the viewer that notices must report it. The variants are
+// served side by side and checked in one run of the harness.
 func TestE2EFixtureBroken(t *testing.T) {
 	dir := harnessDir(t)
-	for _, tc := range []struct {
+	variants := []struct {
 		name   string
-		only   string
+		viewer string
 		break_ func(t *testing.T, out string)
 		wrap   func(http.Handler) http.Handler
-		want   string // a fragment the harness must print
+		want   string // a fragment the harness must report
 	}{
 		{
-			name: "missing-edge-tile", only: "osd",
+			name: "missing-edge-tile", viewer: "osd",
 			break_: func(t *testing.T, out string) {
 				// The bottom-right tile at full resolution of the 1100x700 image.
 				rm(t, out, "iiif/fixture/images/p1/1024,512,76,188/76,188/0/default.jpg")
@@ -172,58 +174,93 @@ func TestE2EFixtureBroken(t *testing.T) {
 			want: "HTTP 404",
 		},
 		{
-			name: "wrong-canvas-size", only: "mirador",
+			name: "wrong-canvas-size", viewer: "mirador",
 			break_: func(t *testing.T, out string) {
-				// Width and height swapped, as when EXIF orientation is
-				// forgotten: the viewer stretches the image over the canvas.
+				// The canvas is taller than its image: the viewer shows the
+				// image smaller than the canvas it fits to the screen.
 				edit(t, out, "iiif/fixture/manifest.json", `"height": 700,`, `"height": 1729,`)
 			},
 			want: "first plate not rendered",
 		},
 		{
-			name: "no-cors", only: "osd",
+			name: "no-cors", viewer: "osd",
 			wrap: func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					next.ServeHTTP(noCORS{w}, r)
 				})
 			},
-			want: "FAIL",
+			want: "info.json",
 		},
 		{
-			name: "listed-size-missing", only: "tify",
+			name: "listed-size-missing", viewer: "tify",
 			break_: func(t *testing.T, out string) {
 				rm(t, out, "iiif/fixture/images/p2/full/150,225/0/default.jpg")
 			},
 			want: "full/150,225/0/default.jpg",
 		},
 		{
-			name: "epub-image-missing", only: "epub",
+			name: "epub-image-missing", viewer: "epub",
 			break_: func(t *testing.T, out string) {
 				zipDrop(t, filepath.Join(out, "epub", "fixture.epub"), "OEBPS/images/p1.jpg")
 			},
 			want: "p1.jpg",
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h := newHost(t)
-			out := writeFixture(t, h.base)
-			if tc.break_ != nil {
-				tc.break_(t, out)
-			}
-			h.serveOut(t, out, tc.wrap)
-			screens := screensDir(t)
-			log, ok := runHarness(t, dir, "--screens", screens, "--only", tc.only,
-				"--manifest", h.base+"iiif/fixture/manifest.json",
-				"--epub", h.base+"epub/fixture.epub")
-			t.Logf("harness output:\n%s", log)
-			if ok {
-				t.Fatalf("the harness passed a broken output (%s)", tc.name)
-			}
-			if !strings.Contains(log, tc.want) {
-				t.Errorf("the harness failed, but without %q", tc.want)
-			}
-		})
 	}
+	args := []string{"--screens", screensDir(t)}
+	for _, v := range variants {
+		h := newHost(t)
+		out := writeFixture(t, h.base)
+		if v.break_ != nil {
+			v.break_(t, out)
+		}
+		h.serveOut(t, out, v.wrap)
+		u := h.base + "iiif/fixture/manifest.json"
+		if v.viewer == "epub" {
+			u = h.base + "epub/fixture.epub"
+		}
+		args = append(args, "--case", v.name+":"+v.viewer+":"+u)
+	}
+	log, ok := runHarness(t, dir, args...)
+	t.Logf("harness output:\n%s", log)
+	if ok {
+		t.Fatal("the harness passed broken outputs")
+	}
+	for _, v := range variants {
+		res, found := harnessResult(t, args[1], v.name+"-"+v.viewer)
+		switch {
+		case !found:
+			t.Errorf("%s: no result", v.name)
+		case res.OK:
+			t.Errorf("%s: the harness passed a broken output", v.name)
+		case !strings.Contains(strings.Join(res.Problems, "\n"), v.want):
+			t.Errorf("%s: the harness failed, but without %q:\n%s", v.name, v.want, strings.Join(res.Problems, "\n"))
+		}
+	}
+}
+
+// caseResult is one case of the harness's summary.json.
+type caseResult struct {
+	Name     string   `json:"name"`
+	OK       bool     `json:"ok"`
+	Problems []string `json:"problems"`
+}
+
+func harnessResult(t *testing.T, screens, name string) (caseResult, bool) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(screens, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []caseResult
+	if err := json.Unmarshal(b, &rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return caseResult{}, false
 }
 
 // noCORS drops the CORS headers the handler sets.
