@@ -27,6 +27,13 @@ type plateView struct {
 	Images              int
 }
 
+// group is a run of plates of one section, in file order.
+type group struct {
+	ID, Title string
+	Others    []langText
+	Plates    []plateView
+}
+
 // zoomItem is one canvas in the zoom page's data.
 type zoomItem struct {
 	Label string `json:"label"`
@@ -46,6 +53,7 @@ type page struct {
 	EPUB, Bag         string
 	BagType           string
 	Plates            []plateView
+	Groups            []group
 	Canvases          []zoomItem
 	Generator, Edited string
 }
@@ -116,6 +124,16 @@ func newPage(b *exporters.Build, canvases []canvas) (*page, error) {
 			}
 		}
 		p.Plates = append(p.Plates, v)
+		if n := len(p.Groups); n == 0 || p.Groups[n-1].ID != pl.Section {
+			g := group{ID: pl.Section}
+			for _, sec := range ex.Sections {
+				if sec.ID == pl.Section {
+					g.Title, g.Others = sec.Title.Get(lang), others(ex, sec.Title)
+				}
+			}
+			p.Groups = append(p.Groups, g)
+		}
+		p.Groups[len(p.Groups)-1].Plates = append(p.Groups[len(p.Groups)-1].Plates, v)
 	}
 	for _, c := range canvases {
 		p.Canvases = append(p.Canvases, zoomItem{Label: c.Label, Info: c.Info})
@@ -215,7 +233,14 @@ var exhibitionTmpl = template.Must(template.New("exhibition").Parse(`<!DOCTYPE h
 {{- end}}
 </header>
 <main>
+{{- range .Groups}}
+{{- if .Title}}
+<section id="section-{{.ID}}">
+<h2>{{.Title}}{{range .Others}} <span class="other" lang="{{.Lang}}">{{.Text}}</span>{{end}}</h2>
+{{- else}}
+<section>
 <h2>Plates</h2>
+{{- end}}
 <ol class="plates">
 {{- range .Plates}}
 <li id="{{.ID}}">
@@ -237,6 +262,8 @@ var exhibitionTmpl = template.Must(template.New("exhibition").Parse(`<!DOCTYPE h
 </li>
 {{- end}}
 </ol>
+</section>
+{{- end}}
 </main>
 <footer>
 {{- if .Credit}}

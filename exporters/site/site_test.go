@@ -21,11 +21,12 @@ const base = "http://127.0.0.1:8080/"
 func testExhibition(slug string) *model.Exhibition {
 	return &model.Exhibition{
 		Slug: slug, Languages: []string{"en", "fr"},
-		Title:  model.Text{"en": "Victory <70>", "fr": "Victoire <70>"},
-		Rights: "http://creativecommons.org/licenses/by/4.0/",
-		Credit: model.Text{"en": "Lent by A & B"},
+		Title:    model.Text{"en": "Victory <70>", "fr": "Victoire <70>"},
+		Rights:   "http://creativecommons.org/licenses/by/4.0/",
+		Credit:   model.Text{"en": "Lent by A & B"},
+		Sections: []model.Section{{ID: "s1", Title: model.Text{"en": "Room <1>", "fr": "Salle 1"}}},
 		Plates: []model.Plate{
-			{Number: "1", Caption: model.Text{"en": "First <script>alert(1)</script>", "fr": "Première"}, Images: []model.Image{{Path: "a.jpg"}}},
+			{Number: "1", Section: "s1", Caption: model.Text{"en": "First <script>alert(1)</script>", "fr": "Première"}, Images: []model.Image{{Path: "a.jpg"}}},
 			{Number: "2a", Caption: model.Text{"en": "Second"}, Creator: "Anon", Images: []model.Image{{Path: "b.jpg"}, {Path: "c.jpg"}}},
 		},
 	}
@@ -107,6 +108,10 @@ func TestExhibitionPage(t *testing.T) {
 		`<a data-zoom href="zoom.html?canvas=2" title="Deep zoom"><img src="../iiif/victory/images/2/full/200,150/0/default.jpg"`,
 		`<figure data-plate="2a">`,
 		`Lent by A &amp; B`,
+		`<section id="section-s1">
+<h2>Room &lt;1&gt; <span class="other" lang="fr">Salle 1</span></h2>`,
+		`<section>
+<h2>Plates</h2>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("index.html lacks %s", want)

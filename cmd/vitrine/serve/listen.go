@@ -123,7 +123,11 @@ func CheckBase(w io.Writer, fsys fs.FS, url string) error {
 	bad := 0
 	for _, e := range exs {
 		if e.BaseURL == url {
-			fmt.Fprintf(w, "  %s: manifest %siiif/%s/manifest.json\n", e.Slug, url, e.Slug)
+			page := ""
+			if _, err := fs.Stat(fsys, e.Slug+"/index.html"); err == nil {
+				page = fmt.Sprintf(" plates %s%s/,", url, e.Slug)
+			}
+			fmt.Fprintf(w, "  %s:%s manifest %siiif/%s/manifest.json\n", e.Slug, page, url, e.Slug)
 			continue
 		}
 		bad++

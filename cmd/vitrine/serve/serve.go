@@ -191,6 +191,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f, err = h.root.Open(name)
 		if err != nil {
+			if name == "index.html" {
+				// OUT built without the site format: list what is there.
+				h.listing(w, r)
+				return
+			}
 			h.notFound(w, err)
 			return
 		}

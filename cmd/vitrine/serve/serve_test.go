@@ -316,3 +316,19 @@ func TestCheckBase(t *testing.T) {
 		t.Errorf("other base: %v\n%s", err, b.String())
 	}
 }
+
+func TestListingWithoutIndex(t *testing.T) {
+	out, _ := fixture(t)
+	if err := os.Remove(filepath.Join(out, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(t, out)
+	w := get(h, "/")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `<a href="iiif/demo/manifest.json">IIIF manifest</a>`) ||
+		!strings.Contains(w.Body.String(), `<a href="epub/demo.epub">EPUB</a>`) {
+		t.Errorf("listing: %d\n%s", w.Code, w.Body.String())
+	}
+	if w.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Error("listing without CORS")
+	}
+}
