@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { manifest: [], epub: [], index: [], plates: [], cases: [], screens: '', only: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 30000 };
+  const o = { manifest: [], epub: [], index: [], plates: [], cases: [], jobs: 3, screens: '', only: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 30000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -47,6 +47,7 @@ function parseArgs(argv) {
       case '--only': o.only = new Set(v().split(',')); break;
       case '--chromium': o.chromium = v(); break;
       case '--timeout': o.timeout = Number(v()); break;
+      case '--jobs': o.jobs = Math.max(1, Number(v()) || 1); break;
       default: usage(`unknown argument ${a}`);
     }
   }
@@ -558,63 +559,73 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const results = [];
-async function run(name, fn) {
+const tasks = [];
+// run queues a case; the queue is worked through by --jobs cases at a time,
+// each in a fresh browser context.
+function run(name, fn) { tasks.push({ name, fn, index: tasks.length }); }
+async function runOne({ name, fn, index }) {
   const t0 = Date.now();
   const ctx = await browser.newContext({ locale: 'en-US' });
-  const judgePage = await ctx.newPage();
-  await judgePage.goto(`${pageBase}/judge.html`);
   let r;
   try {
+    const judgePage = await ctx.newPage();
+    await judgePage.goto(`${pageBase}/judge.html`);
     r = await fn(ctx, judgePage);
   } catch (e) {
     r = { problems: [`${e.message.split('\n')[0]}`], detail: {} };
   }
-  await ctx.close();
+  await ctx.close().catch(() => {});
   const ok = r.problems.length === 0;
-  results.push({ name, ok, ms: Date.now() - t0, problems: r.problems, detail: r.detail });
+  results.push({ index, name, ok, ms: Date.now() - t0, problems: r.problems, detail: r.detail });
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${ok ? '' : '\n  ' + r.problems.slice(0, 20).join('\n  ')}`);
 }
 const want = (c) => !opts.only || opts.only.has(c);
 
+for (const m of opts.manifest) {
+  const slug = m.split('/').at(-2) || 'manifest';
+  if (want('mirador')) run(`${slug}-mirador`, (ctx, jp) => caseMirador(ctx, jp, pageBase, m, slug));
+  if (want('tify')) run(`${slug}-tify`, (ctx, jp) => caseTify(ctx, jp, pageBase, m, slug));
+  if (want('osd')) {
+    run(`${slug}-osd`, async (ctx, jp) => {
+      const { service } = firstImage(await fetchJSON(m));
+      if (!service) throw new Error('the first canvas has no image service');
+      return caseOSD(ctx, jp, pageBase, `${service}/info.json`, slug);
+    });
+  }
+}
+for (const c of opts.cases) {
+  const run1 = {
+    mirador: (ctx, jp) => caseMirador(ctx, jp, pageBase, c.url, c.name),
+    tify: (ctx, jp) => caseTify(ctx, jp, pageBase, c.url, c.name),
+    osd: async (ctx, jp) => {
+      const { service } = firstImage(await fetchJSON(c.url));
+      if (!service) throw new Error('the first canvas has no image service');
+      return caseOSD(ctx, jp, pageBase, `${service}/info.json`, c.name);
+    },
+    epub: (ctx) => caseEPUB(ctx, pageBase, c.url, c.name),
+  }[c.viewer];
+  run(`${c.name}-${c.viewer}`, run1);
+}
+for (const e of opts.epub) {
+  const name = path.basename(e, '.epub');
+  if (want('epub')) run(`${name}-epub`, (ctx) => caseEPUB(ctx, pageBase, e, name));
+}
+for (let i = 0; i < opts.index.length; i++) {
+  const u = opts.index[i];
+  const name = new URL(u).pathname.split('/').filter(Boolean).at(-1)?.replace(/\.html$/, '') || 'root';
+  if (want('index')) run(`${name}-index`, (ctx) => caseIndex(ctx, u, opts.plates[i], name));
+}
 try {
-  for (const m of opts.manifest) {
-    const slug = m.split('/').at(-2) || 'manifest';
-    if (want('mirador')) await run(`${slug}-mirador`, (ctx, jp) => caseMirador(ctx, jp, pageBase, m, slug));
-    if (want('tify')) await run(`${slug}-tify`, (ctx, jp) => caseTify(ctx, jp, pageBase, m, slug));
-    if (want('osd')) {
-      await run(`${slug}-osd`, async (ctx, jp) => {
-        const { service } = firstImage(await fetchJSON(m));
-        if (!service) throw new Error('the first canvas has no image service');
-        return caseOSD(ctx, jp, pageBase, `${service}/info.json`, slug);
-      });
-    }
-  }
-  for (const c of opts.cases) {
-    const run1 = {
-      mirador: (ctx, jp) => caseMirador(ctx, jp, pageBase, c.url, c.name),
-      tify: (ctx, jp) => caseTify(ctx, jp, pageBase, c.url, c.name),
-      osd: async (ctx, jp) => {
-        const { service } = firstImage(await fetchJSON(c.url));
-        if (!service) throw new Error('the first canvas has no image service');
-        return caseOSD(ctx, jp, pageBase, `${service}/info.json`, c.name);
-      },
-      epub: (ctx) => caseEPUB(ctx, pageBase, c.url, c.name),
-    }[c.viewer];
-    await run(`${c.name}-${c.viewer}`, run1);
-  }
-  for (const e of opts.epub) {
-    const name = path.basename(e, '.epub');
-    if (want('epub')) await run(`${name}-epub`, (ctx) => caseEPUB(ctx, pageBase, e, name));
-  }
-  for (let i = 0; i < opts.index.length; i++) {
-    const u = opts.index[i];
-    const name = new URL(u).pathname.split('/').filter(Boolean).at(-1)?.replace(/\.html$/, '') || 'root';
-    if (want('index')) await run(`${name}-index`, (ctx) => caseIndex(ctx, u, opts.plates[i], name));
-  }
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(opts.jobs, tasks.length) }, async () => {
+    while (next < tasks.length) await runOne(tasks[next++]);
+  }));
 } finally {
   await browser.close();
   srv.close();
 }
+results.sort((a, b) => a.index - b.index);
+for (const r of results) delete r.index;
 fs.writeFileSync(path.join(opts.screens, 'summary.json'), JSON.stringify(results, null, 2));
 const failed = results.filter((r) => !r.ok).length;
 console.log(`${results.length - failed}/${results.length} cases passed; screenshots and summary.json in ${opts.screens}`);

@@ -110,6 +110,7 @@ func has(list []string, s string) bool {
 // for the IIIF manifest, epub.js for the EPUB, and the index page with its
 // deep-zoom view.
 func TestE2EBuild(t *testing.T) {
+	t.Parallel()
 	harness := harnessDir(t)
 	multi := writeMultilingual(t)
 	formats := availableFormats(t, multi)

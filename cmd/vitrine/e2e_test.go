@@ -137,6 +137,7 @@ func runHarness(t *testing.T, dir string, args ...string) (string, bool) {
 // TestE2EFixture checks the harness on a hand-written, correct output: every
 // viewer must show it without an error.
 func TestE2EFixture(t *testing.T) {
+	t.Parallel()
 	dir := harnessDir(t)
 	h := newHost(t)
 	out := writeFixture(t, h.base)
@@ -157,6 +158,7 @@ func TestE2EFixture(t *testing.T) {
 // could, and the viewer that notices must report it. The variants are
 // served side by side and checked in one run of the harness.
 func TestE2EFixtureBroken(t *testing.T) {
+	t.Parallel()
 	dir := harnessDir(t)
 	variants := []struct {
 		name   string
