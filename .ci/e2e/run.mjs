@@ -7,7 +7,8 @@
 //                [--case NAME:VIEWER:URL]...
 //
 // --manifest runs every IIIF viewer on a manifest; --case runs one viewer
-// (mirador, tify, osd: URL is a manifest; epub: URL is an EPUB) under a
+// (mirador, tify, osd: URL is a manifest; epub: URL is an EPUB; index: URL
+// is an index page) under a
 // name of its own, so one run can check several outputs.
 //
 // The viewer pages are served by this script on another loopback port than
@@ -38,8 +39,8 @@ function parseArgs(argv) {
       case '--index': o.index.push(v()); break;
       case '--plates': o.plates.push(Number(v())); break;
       case '--case': {
-        const m = /^([\w.-]+):(mirador|tify|osd|epub):(.+)$/.exec(v());
-        if (!m) usage('--case wants NAME:VIEWER:URL with VIEWER one of mirador, tify, osd, epub');
+        const m = /^([\w.-]+):(mirador|tify|osd|epub|index):(.+)$/.exec(v());
+        if (!m) usage('--case wants NAME:VIEWER:URL with VIEWER one of mirador, tify, osd, epub, index');
         o.cases.push({ name: m[1], viewer: m[2], url: m[3] });
         break;
       }
@@ -490,7 +491,7 @@ async function caseEPUB(ctx, pageBase, epubURL, name) {
   return { problems: problems.concat(w.errors), detail: { sections: sections.length, shown } };
 }
 
-async function caseIndex(ctx, indexURL, plates, name) {
+async function caseIndex(ctx, judgePage, indexURL, plates, name) {
   const page = await ctx.newPage();
   const w = watch(page);
   const problems = [];
@@ -519,7 +520,7 @@ async function caseIndex(ctx, indexURL, plates, name) {
   });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(opts.screens, `${name}-index.png`), fullPage: true });
-  if (res.plates !== plates) problems.push(`index shows ${res.plates} plates, want ${plates}`);
+  if (plates >= 0 ? res.plates !== plates : res.plates === 0) problems.push(`index shows ${res.plates} plates, want ${plates >= 0 ? plates : 'some'}`);
   if (res.withImage !== res.plates) problems.push(`${res.plates - res.withImage} plate(s) without a shown image`);
   if (res.captions !== res.plates) problems.push(`${res.plates - res.captions} plate(s) without a caption`);
   if (res.broken.length) problems.push(`images not shown: ${res.broken.join(', ')}`);
@@ -536,6 +537,14 @@ async function caseIndex(ctx, indexURL, plates, name) {
     await zp.goto(res.zoom[0]);
     await zp.waitForFunction(() => window.vitrineZoom && window.vitrineZoom.ready, null, { timeout: opts.timeout });
     await settle(zp, zw);
+    // The whole image at first, judged against the image itself.
+    const infoURL = await zp.evaluate(() => new URL(JSON.parse(document.getElementById('canvases').textContent)[0].info, location.href).href);
+    const info = await fetchJSON(infoURL);
+    const biggest = (info.sizes || []).slice().sort((a, b) => b.width - a.width)[0];
+    const ref = biggest ? `${info.id}/full/${biggest.width},${biggest.height}/0/default.jpg` : `${info.id}/full/max/0/default.jpg`;
+    const j = await judge(judgePage, (await shotAlone(await zp.$('#zoom'))).png, ref);
+    if (!rendered(j)) problems.push(`deep-zoom view ${res.zoom[0]} does not show the image: ${verdict(j)}`);
+    res.zoomJudge = j;
     await zp.evaluate(() => window.vitrineZoom.zoomBy(4));
     await settle(zp, zw);
     await zp.screenshot({ path: path.join(opts.screens, `${name}-index-zoom.png`) });
@@ -603,6 +612,7 @@ for (const c of opts.cases) {
       return caseOSD(ctx, jp, pageBase, `${service}/info.json`, c.name);
     },
     epub: (ctx) => caseEPUB(ctx, pageBase, c.url, c.name),
+    index: (ctx, jp) => caseIndex(ctx, jp, c.url, -1, c.name),
   }[c.viewer];
   run(`${c.name}-${c.viewer}`, run1);
 }
@@ -613,7 +623,7 @@ for (const e of opts.epub) {
 for (let i = 0; i < opts.index.length; i++) {
   const u = opts.index[i];
   const name = new URL(u).pathname.split('/').filter(Boolean).at(-1)?.replace(/\.html$/, '') || 'root';
-  if (want('index')) run(`${name}-index`, (ctx) => caseIndex(ctx, u, opts.plates[i], name));
+  if (want('index')) run(`${name}-index`, (ctx, jp) => caseIndex(ctx, jp, u, opts.plates[i], name));
 }
 try {
   let next = 0;

@@ -207,6 +207,13 @@ func TestE2EFixtureBroken(t *testing.T) {
 			},
 			want: "p1.jpg",
 		},
+		{
+			name: "index-thumbnail-missing", viewer: "index",
+			break_: func(t *testing.T, out string) {
+				rm(t, out, "iiif/fixture/images/p1/full/138,88/0/default.jpg")
+			},
+			want: "full/138,88/0/default.jpg",
+		},
 	}
 	args := []string{"--screens", screensDir(t)}
 	for _, v := range variants {
@@ -217,8 +224,11 @@ func TestE2EFixtureBroken(t *testing.T) {
 		}
 		h.serveOut(t, out, v.wrap)
 		u := h.base + "iiif/fixture/manifest.json"
-		if v.viewer == "epub" {
+		switch v.viewer {
+		case "epub":
 			u = h.base + "epub/fixture.epub"
+		case "index":
+			u = h.base + "fixture/"
 		}
 		args = append(args, "--case", v.name+":"+v.viewer+":"+u)
 	}
