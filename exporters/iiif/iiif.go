@@ -1,26 +1,382 @@
-// Package iiif is the iiif exporter. Not written yet: Export reports that the
-// format is not available rather than writing anything.
+// Package iiif is the IIIF exporter: one Presentation API 3.0 manifest per
+// exhibition, a collection of every exhibition built into the same output
+// folder, and an Image API 3.0 level-0 image service per image made of
+// static files (tiles, listed sizes, full size), so that Mirador, Universal
+// Viewer or OpenSeadragon can deep-zoom every plate from a plain web host.
+//
+// Layout in OUT:
+//
+//	iiif/collection.json                    the collection of every exhibition
+//	iiif/<slug>/manifest.json               the manifest
+//	iiif/<slug>/exhibition.json             the exhibition as loaded (seeAlso)
+//	iiif/<slug>/images/<id>/info.json       one image service per image
+//	iiif/<slug>/images/<id>/full/max/0/default.jpg, tiles and sizes
+//
+// Pixels come from the shared asset store (the Pyramid and Plain derivers),
+// whose cache keys do not contain the base URL: rebuilding with another
+// --base-url rewrites the JSON files only.
 package iiif
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"image"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/exporters/assets"
+	"github.com/vitrine-tools/vitrine/model"
 )
 
-// Exporter writes the iiif output.
-type Exporter struct{}
+// Exporter writes the IIIF output. Its options are set by its command-line
+// flags (AddFlags) before Derivers and Export are called.
+type Exporter struct {
+	// Tiles selects level-0 image services with tiles (the default); when
+	// false each canvas paints a plain full-size JPEG with no service.
+	Tiles bool
+	// Version is the Presentation API version written: 3 (the default) or
+	// 2, which writes Presentation 2.1 manifests and collection and Image
+	// API 2 services, for older viewers.
+	Version int
+}
 
-var _ exporters.Exporter = (*Exporter)(nil)
+var (
+	_ exporters.Exporter = (*Exporter)(nil)
+	_ exporters.Deriving = (*Exporter)(nil)
+	_ exporters.Flagger  = (*Exporter)(nil)
+)
 
-// New returns the iiif exporter.
-func New() *Exporter { return &Exporter{} }
+// New returns the iiif exporter with tiles on.
+func New() *Exporter { return &Exporter{Tiles: true, Version: 3} }
+
+func (e *Exporter) version() int {
+	if e.Version == 2 {
+		return 2
+	}
+	return 3
+}
 
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "iiif" }
 
+// AddFlags implements exporters.Flagger.
+func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&e.Tiles, "iiif-tiles", e.Tiles, "IIIF: write level-0 image services with 512-pixel tiles for deep zoom; false paints plain full-size JPEGs (smaller output, no zoom service)")
+	fs.Var((*versionFlag)(&e.Version), "iiif-version", "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")
+}
+
+// Derivers implements exporters.Deriving.
+func (e *Exporter) Derivers(b *exporters.Build) []assets.Deriver {
+	return []assets.Deriver{e.deriver()}
+}
+
+func (e *Exporter) deriver() assets.Deriver {
+	if e.Tiles {
+		return Pyramid{}
+	}
+	return Plain{}
+}
+
+// versionFlag is the --iiif-version value: it refuses anything but 3 and 2
+// while the command line is parsed, before any image is read.
+type versionFlag int
+
+func (v *versionFlag) String() string { return strconv.Itoa(int(*v)) }
+func (v *versionFlag) Type() string   { return "version" }
+func (v *versionFlag) Set(s string) error {
+	switch s {
+	case "3", "3.0":
+		*v = 3
+	case "2", "2.1":
+		*v = 2
+	default:
+		return fmt.Errorf("%q is not a IIIF Presentation API version vitrine writes: use 3 or 2", s)
+	}
+	return nil
+}
+
+const exhibitionFile = "exhibition.json"
+
 // Export implements exporters.Exporter.
-func (*Exporter) Export(ctx context.Context, b *exporters.Build) error {
-	return fmt.Errorf("iiif: %w in this version", exporters.ErrNotAvailable)
+func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
+	if e.Version != 2 && e.Version != 3 {
+		return fmt.Errorf("--iiif-version %d: use 3 (Presentation 3.0) or 2 (Presentation 2.1)", e.Version)
+	}
+	ex := b.Exhibition
+	dir := exporters.IIIFDir(ex.Slug)
+	if err := b.Out.Product(dir); err != nil {
+		return err
+	}
+	if err := b.Out.Product(exporters.CollectionPath()); err != nil {
+		return err
+	}
+	mb := &manifestBuilder{b: b, ex: ex, langs: ex.Languages, dir: dir,
+		images: map[string]painted{}, logos: map[string]string{}, names: map[string]*model.Plate{}}
+	if len(mb.langs) == 0 {
+		mb.langs = []string{ex.Lang()}
+	}
+	ids := imageIDs(b.Assets.Paths())
+	for _, p := range b.Assets.Paths() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pi, err := e.exportImage(ctx, b, dir+"/images/"+ids[p], p)
+		if err != nil {
+			return fmt.Errorf("image %s: %w", p, err)
+		}
+		pi.id = ids[p]
+		mb.images[p] = pi
+	}
+	if err := e.copyLogos(b, mb); err != nil {
+		return err
+	}
+	man, notes := mb.build()
+	for _, n := range notes {
+		b.Logf("iiif: %s", n)
+	}
+	var doc any = man
+	if e.version() == 2 {
+		doc = mb.v2(man)
+	}
+	if err := writeJSON(b, exporters.ManifestPath(ex.Slug), doc); err != nil {
+		return err
+	}
+	if err := writeJSON(b, dir+"/"+exhibitionFile, ex); err != nil {
+		return err
+	}
+	col, err := collect(b, man)
+	if err != nil {
+		return err
+	}
+	if e.version() == 2 {
+		return writeJSON(b, exporters.CollectionPath(), collectionV2(col))
+	}
+	return writeJSON(b, exporters.CollectionPath(), col)
+}
+
+// imageIDs gives every image path a distinct safe folder name, made from
+// the path without its extension ("plates/001.jpg" → "plates-001").
+func imageIDs(paths []string) map[string]string {
+	ids := map[string]string{}
+	used := map[string]bool{}
+	for _, p := range paths {
+		id := safeName(strings.TrimSuffix(p, path.Ext(p)))
+		for n := 2; used[id]; n++ {
+			id = fmt.Sprintf("%s~%d", safeName(strings.TrimSuffix(p, path.Ext(p))), n)
+		}
+		used[id] = true
+		ids[p] = id
+	}
+	return ids
+}
+
+// exportImage copies the derivative of the image at rel from the asset
+// store into OUT under svc (iiif/<slug>/images/<id>), writes its info.json,
+// and returns what a canvas paints. Version 2 copies the same cached files
+// under their Image API 2 names: switching versions re-encodes nothing.
+func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel string) (painted, error) {
+	m := b.Assets.Master(rel)
+	if m == nil {
+		return painted{}, fmt.Errorf("the asset store has not read it (was the iiif deriver run?)")
+	}
+	d := e.deriver()
+	cache, files, ok := b.Assets.Files(rel, d)
+	if !ok {
+		return painted{}, fmt.Errorf("the asset store has no %s derivative", d.Key())
+	}
+	have := map[string]bool{}
+	for _, f := range files {
+		have[f] = true
+	}
+	// copies maps each file written in OUT (relative to svc) to its file in
+	// the cache.
+	var copies [][2]string
+	pi := painted{w: m.Width, h: m.Height}
+	svcURL := b.URL(svc)
+	if e.Tiles {
+		py := newPyramid(m.Width, m.Height)
+		v3 := map[string]string{} // level and rectangle → cached file
+		for _, pc := range py.pieces() {
+			v3[fmt.Sprint(pc.level, pc.rect)] = pc.path
+		}
+		for _, pc := range py.piecesFor(e.version()) {
+			copies = append(copies, [2]string{pc.path, v3[fmt.Sprint(pc.level, pc.rect)]})
+		}
+		t := thumbSize(py.Sizes)
+		var info any
+		if e.version() == 2 {
+			srv := []service{{ID: svcURL, Type: "ImageService2", Profile: level0v2}}
+			pi.body = resource{ID: svcURL + "/full/full/0/default.jpg", Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height, Service: srv}
+			pi.thumbs = []resource{{ID: svcURL + fmt.Sprintf("/full/%d,/0/default.jpg", t.Width), Type: "Image", Format: "image/jpeg", Width: t.Width, Height: t.Height, Service: srv}}
+			info = imageInfo2{
+				Context: imageContext2, ID: svcURL, Protocol: "http://iiif.io/api/image",
+				Width: m.Width, Height: m.Height, Profile: []string{level0v2}, Sizes: py.Sizes,
+				Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: py.Factors}},
+			}
+		} else {
+			srv := []service{{ID: svcURL, Type: "ImageService3", Profile: "level0"}}
+			pi.body = resource{ID: svcURL + "/" + maxPath, Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height, Service: srv}
+			pi.thumbs = []resource{{ID: svcURL + "/" + sizePath(t), Type: "Image", Format: "image/jpeg", Width: t.Width, Height: t.Height, Service: srv}}
+			info = imageInfo{
+				Context: imageContext, ID: svcURL, Type: "ImageService3", Protocol: "http://iiif.io/api/image",
+				Profile: "level0", Width: m.Width, Height: m.Height, Sizes: py.Sizes,
+				Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: py.Factors}},
+			}
+		}
+		if err := writeJSON(b, svc+"/info.json", info); err != nil {
+			return pi, err
+		}
+	} else {
+		copies = [][2]string{{"full.jpg", "full.jpg"}, {"thumb.jpg", "thumb.jpg"}}
+		pi.body = resource{ID: svcURL + "/full.jpg", Type: "Image", Format: "image/jpeg", Width: m.Width, Height: m.Height}
+		tw, th, err := jpegSize(filepath.Join(cache, "thumb.jpg"))
+		if err != nil {
+			return pi, err
+		}
+		pi.thumbs = []resource{{ID: svcURL + "/thumb.jpg", Type: "Image", Format: "image/jpeg", Width: tw, Height: th}}
+	}
+	var fromCache [][2]string
+	for _, c := range copies {
+		switch {
+		case have[c[1]]:
+			fromCache = append(fromCache, c)
+		case e.Tiles && c[1] == maxPath:
+			// The deriver left full/max to the master itself (see Pyramid.Derive).
+			if err := fullFromMaster(b, rel, m.Format, svc+"/"+c[0]); err != nil {
+				return pi, err
+			}
+		default:
+			return pi, fmt.Errorf("the cached derivative in %s lacks %s; delete the cache folder and build again", cache, c[1])
+		}
+	}
+	err := runPool(ctx, len(fromCache), func(i int) error {
+		c := fromCache[i]
+		return b.Out.CopyFile(svc+"/"+c[0], filepath.Join(cache, filepath.FromSlash(c[1])))
+	})
+	return pi, err
+}
+
+// fullFromMaster writes full/max (dst in OUT) from the master file at rel:
+// a JPEG master is copied as it is; any other master (a lossy WebP, the one
+// other format that decodes to YCbCr) is decoded and encoded here, the one
+// case where a master is decoded twice.
+func fullFromMaster(b *exporters.Build, rel, format, dst string) error {
+	in, err := b.Assets.OpenMaster(rel)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := b.Out.Create(dst)
+	if err != nil {
+		return err
+	}
+	if format == "jpeg" {
+		_, err = io.Copy(out, in)
+	} else {
+		var img image.Image
+		if img, _, err = image.Decode(in); err == nil {
+			err = assets.EncodeJPEG(out, img, Quality)
+		}
+	}
+	if err != nil {
+		out.Close()
+		return fmt.Errorf("%s: %w", dst, err)
+	}
+	return out.Close()
+}
+
+// thumbSize picks the canvas thumbnail among the listed sizes: the smallest
+// whose longer side is at least 200 pixels, else the largest.
+func thumbSize(sizes []size) size {
+	for _, s := range sizes {
+		if max(s.Width, s.Height) >= 200 {
+			return s
+		}
+	}
+	return sizes[len(sizes)-1]
+}
+
+type imageInfo struct {
+	Context  string     `json:"@context"`
+	ID       string     `json:"id"`
+	Type     string     `json:"type"`
+	Protocol string     `json:"protocol"`
+	Profile  string     `json:"profile"`
+	Width    int        `json:"width"`
+	Height   int        `json:"height"`
+	Sizes    []size     `json:"sizes"`
+	Tiles    []tileInfo `json:"tiles"`
+}
+
+type tileInfo struct {
+	Width        int   `json:"width"`
+	Height       int   `json:"height"`
+	ScaleFactors []int `json:"scaleFactors"`
+}
+
+// copyLogos copies each provider's logo given as a path in the exhibition
+// folder into iiif/<slug>/logos/, and records its URL.
+func (e *Exporter) copyLogos(b *exporters.Build, mb *manifestBuilder) error {
+	used := map[string]bool{}
+	for _, a := range mb.providerAgents() {
+		if a.Logo == "" || isHTTP(a.Logo) || mb.logos[a.Logo] != "" {
+			continue
+		}
+		f, err := b.Exhibition.OpenImage(a.Logo)
+		if err != nil {
+			return fmt.Errorf("logo of %s: %w", a.Name.Get(b.Exhibition.Lang()), err)
+		}
+		var buf bytes.Buffer
+		_, err = buf.ReadFrom(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("logo %s: %w", a.Logo, err)
+		}
+		ext := strings.ToLower(path.Ext(a.Logo))
+		name := safeName(strings.TrimSuffix(a.Logo, path.Ext(a.Logo)))
+		for n := 2; used[name]; n++ {
+			name = fmt.Sprintf("%s~%d", safeName(strings.TrimSuffix(a.Logo, path.Ext(a.Logo))), n)
+		}
+		used[name] = true
+		rel := mb.dir + "/logos/" + name + ext
+		if err := b.Out.WriteFile(rel, buf.Bytes()); err != nil {
+			return err
+		}
+		mb.logos[a.Logo] = b.URL(rel)
+	}
+	return nil
+}
+
+// writeJSON writes v indented, with a final newline, without escaping
+// '<', '>' and '&' (they are legal in JSON and the HTML of summaries).
+func writeJSON(b *exporters.Build, rel string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	return b.Out.WriteFile(rel, buf.Bytes())
+}
+
+func jpegSize(file string) (int, int, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 0, 0, err
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", file, err)
+	}
+	return cfg.Width, cfg.Height, nil
 }

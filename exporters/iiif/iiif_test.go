@@ -1,0 +1,581 @@
+package iiif
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/color"
+	_ "image/jpeg"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+func readJSON(t *testing.T, file string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return m
+}
+
+func decodeFile(t *testing.T, file string) image.Image {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return img
+}
+
+// near reports whether c is within tol of want on every channel.
+func near(c color.Color, want color.NRGBA, tol int) bool {
+	r, g, b, _ := c.RGBA()
+	d := func(a uint32, w uint8) bool { x := int(a>>8) - int(w); return x <= tol && x >= -tol }
+	return d(r, want.R) && d(g, want.G) && d(b, want.B)
+}
+
+func TestMultilingualManifest(t *testing.T) {
+	ex := fixture(t)
+	out := t.TempDir()
+	base := "https://example.org/pub/"
+	log := build(t, ex, out, buildOpts{base: base, tiles: true, formats: []string{"epub", "iiif"}})
+	if !strings.Contains(log, "plate 4 has no image") {
+		t.Errorf("log does not mention the caption-only plate:\n%s", log)
+	}
+	// epub is declared in the formats but not built here: link only.
+	checkOutExceptEPUB(t, out, base)
+
+	m := readJSON(t, filepath.Join(out, "iiif/victory/manifest.json"))
+	langs := []string{"en", "ko"}
+	both := func(where string, v any) {
+		t.Helper()
+		lm, ok := v.(map[string]any)
+		if !ok {
+			t.Errorf("%s: not a language map: %v", where, v)
+			return
+		}
+		for _, l := range langs {
+			if _, ok := lm[l]; !ok {
+				t.Errorf("%s: no %q in %v", where, l, lm)
+			}
+		}
+	}
+	both("label", m["label"])
+	both("summary", m["summary"])
+	both("requiredStatement.label", m["requiredStatement"].(map[string]any)["label"])
+	both("requiredStatement.value", m["requiredStatement"].(map[string]any)["value"])
+	for i, r := range asList(m["metadata"]) {
+		both("metadata label "+string(rune('0'+i)), r.(map[string]any)["label"])
+	}
+	for _, p := range asList(m["provider"]) {
+		both("provider label", p.(map[string]any)["label"])
+	}
+	items := asList(m["items"])
+	// plates 1, 2, 3a (two images), 5 (two images); plate 4 has none.
+	if len(items) != 6 {
+		t.Fatalf("%d canvases, want 6", len(items))
+	}
+	for _, c := range items {
+		cm := c.(map[string]any)
+		both("canvas label", cm["label"])
+		for _, r := range asList(cm["metadata"]) {
+			// Extra columns are plain strings in the model, in the
+			// exhibition's first language.
+			if l := r.(map[string]any)["label"].(map[string]any); l["en"] != nil && l["en"].([]any)[0] == "Archive number" {
+				continue
+			}
+			both("canvas metadata label", r.(map[string]any)["label"])
+		}
+	}
+	for _, r := range asList(m["structures"]) {
+		both("range label", r.(map[string]any)["label"])
+	}
+	c1 := items[0].(map[string]any)
+	both("canvas summary", c1["summary"])
+	if s := m["summary"].(map[string]any)["en"].([]any)[0]; s != "<p>Photographs of the war &lt;and&gt; its aftermath.</p>" {
+		t.Errorf("summary with '<' not escaped as HTML: %v", s)
+	}
+	if c1["navDate"] != "1950-06-25T00:00:00Z" {
+		t.Errorf("plate 1 navDate %v", c1["navDate"])
+	}
+	if _, ok := items[1].(map[string]any)["navDate"]; ok {
+		t.Errorf("plate 2 (c. 1951) has a navDate")
+	}
+	if m["navDate"] != "2023-07-27T00:00:00Z" {
+		t.Errorf("manifest navDate %v", m["navDate"])
+	}
+	meta, _ := json.Marshal(c1["metadata"])
+	for _, want := range []string{"June 25, 1950", "Unknown photographer", "Gelatin silver print", "24 x 30 cm", "Lent by the Archive", "기록원 대여", "Retouched.", "Archive number", "A-1", "1950-06-25"} {
+		if !bytes.Contains(meta, []byte(want)) {
+			t.Errorf("plate 1 metadata lacks %q: %s", want, meta)
+		}
+	}
+	exMeta, _ := json.Marshal(m["metadata"])
+	for _, want := range []string{"Kim Min", "김민", "2023-07-27", "Victory (web edition)", "https://example.org/source"} {
+		if !bytes.Contains(exMeta, []byte(want)) {
+			t.Errorf("exhibition metadata lacks %q: %s", want, exMeta)
+		}
+	}
+	if r := asList(m["rendering"]); len(r) != 1 || r[0].(map[string]any)["id"] != base+"epub/victory.epub" {
+		t.Errorf("rendering %v", m["rendering"])
+	}
+	if s := asList(m["seeAlso"]); len(s) != 1 || s[0].(map[string]any)["id"] != base+"iiif/victory/exhibition.json" {
+		t.Errorf("seeAlso %v", m["seeAlso"])
+	}
+	prov := asList(m["provider"])[0].(map[string]any)
+	if len(asList(prov["logo"])) != 1 || len(asList(prov["homepage"])) != 1 {
+		t.Errorf("provider %v", prov)
+	}
+	if st := m["start"].(map[string]any); st["id"] != c1["id"] {
+		t.Errorf("start %v is not the first canvas", st)
+	}
+	// The rotated JPEG is 600x400 stored, orientation 6: shown 400x600,
+	// red corner top-right.
+	c2 := items[1].(map[string]any)
+	if c2["width"] != 400.0 || c2["height"] != 600.0 {
+		t.Errorf("rotated canvas %vx%v, want 400x600", c2["width"], c2["height"])
+	}
+	img := decodeFile(t, filepath.Join(out, "iiif/victory/images/images-rotated/full/max/0/default.jpg"))
+	if !near(img.At(390, 10), red, 40) || !near(img.At(10, 10), blue, 40) {
+		t.Errorf("rotated image: corner colours %v %v, want red top-right, blue top-left", img.At(390, 10), img.At(10, 10))
+	}
+	// 16-bit PNG: transparent right half flattened on white.
+	img = decodeFile(t, filepath.Join(out, "iiif/victory/images/images-alpha16/full/max/0/default.jpg"))
+	if !near(img.At(650, 400), color.NRGBA{255, 255, 255, 255}, 8) || !near(img.At(10, 10), red, 40) {
+		t.Errorf("alpha PNG: %v %v, want white right, red top-left", img.At(650, 400), img.At(10, 10))
+	}
+	// Ranges: two sections; plate 3a is a nested range of two canvases.
+	st := asList(m["structures"])
+	if len(st) != 2 {
+		t.Fatalf("%d ranges, want 2", len(st))
+	}
+	after := asList(st[1].(map[string]any)["items"])
+	if len(after) != 2 || after[0].(map[string]any)["type"] != "Range" {
+		t.Errorf("section 'after' items %v", after)
+	}
+	// exhibition.json is the loaded exhibition.
+	exj := readJSON(t, filepath.Join(out, "iiif/victory/exhibition.json"))
+	if exj["slug"] != "victory" || len(asList(exj["plates"])) != 5 {
+		t.Errorf("exhibition.json: %v", exj["slug"])
+	}
+}
+
+// checkOutExceptEPUB runs checkOut with an empty EPUB in place, since this
+// package does not build one.
+func checkOutExceptEPUB(t *testing.T, out, base string) {
+	t.Helper()
+	writeFile(t, filepath.Join(out, "epub/victory.epub"), []byte("placeholder"))
+	defer os.RemoveAll(filepath.Join(out, "epub"))
+	checkOut(t, out, base)
+}
+
+func TestChecksFail(t *testing.T) {
+	// The checks must notice a missing tile, a wrong info.json id and a
+	// broken painting target.
+	files := map[string][]byte{"a.jpg": encodeJPEG(t, testImage(1100, 700))}
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	build(t, single(t, "one", files, "a.jpg"), out, buildOpts{tiles: true})
+	svc := filepath.Join(out, "iiif/one/images/images-a")
+	if p := checkImageService(out, base, "iiif/one/images/images-a/info.json"); len(p) != 0 {
+		t.Fatalf("clean output has problems: %v", p)
+	}
+	tile := filepath.Join(svc, "1024,512,76,188/76,188/0/default.jpg")
+	if err := os.Remove(tile); err != nil {
+		t.Fatal(err)
+	}
+	if p := checkImageService(out, base, "iiif/one/images/images-a/info.json"); len(p) != 1 || !strings.Contains(p[0], "1024,512,76,188") {
+		t.Errorf("missing edge tile not reported: %v", p)
+	}
+	if p := checkImageService(out, "http://other.example/", "iiif/one/images/images-a/info.json"); len(p) == 0 {
+		t.Errorf("wrong host not reported")
+	}
+	data, _ := os.ReadFile(filepath.Join(out, "iiif/one/manifest.json"))
+	broken := bytes.Replace(data, []byte(`"target": "`+base+`iiif/one/canvas/1-1"`), []byte(`"target": "`+base+`iiif/one/canvas/9-1"`), 1)
+	if bytes.Equal(broken, data) {
+		t.Fatal("could not break the target")
+	}
+	if err := schemaErrors(t, "m", data); err != nil {
+		t.Fatalf("clean manifest: %v", err)
+	}
+	withNavDate := bytes.Replace(data, []byte(`"behavior"`), []byte(`"navDate": "2000-01-01T00:00:00Z", "behavior"`), 1)
+	if err := schemaErrors(t, "m", withNavDate); err != nil {
+		t.Fatalf("manifest with navDate: %v", err)
+	}
+	for what, edit := range map[string][2]string{
+		"navDate without timezone": {`"navDate": "2000-01-01T00:00:00Z"`, `"navDate": "2000-01-01T00:00:00"`},
+		"https rights":             {`"rights": "http://rightsstatements.org/`, `"rights": "https://rightsstatements.org/`},
+		"label as a string":        {`"label": {`, `"label": "x", "x-label": {`},
+		"relative id":              {`"id": "` + base + `iiif/one/manifest.json"`, `"id": "manifest.json"`},
+	} {
+		changed := bytes.Replace(withNavDate, []byte(edit[0]), []byte(edit[1]), 1)
+		if bytes.Equal(changed, withNavDate) {
+			t.Fatalf("%s: no edit made", what)
+		}
+		if err := schemaErrors(t, "m", changed); err == nil {
+			t.Errorf("schema check passes a manifest with %s", what)
+		}
+	}
+	if p := checkPresentation("m", broken); len(p) == 0 {
+		t.Errorf("wrong painting target not reported")
+	}
+	hash := bytes.Replace(data, []byte("canvas/1-1"), []byte("canvas#1-1"), -1)
+	if p := checkPresentation("m", hash); len(p) == 0 {
+		t.Errorf("canvas id with # not reported")
+	}
+	if _, p := checkURLs(out, base, "iiif/one/manifest.json"); len(p) != 0 {
+		t.Errorf("clean manifest URLs: %v", p)
+	}
+	os.Remove(filepath.Join(out, "iiif/one/exhibition.json"))
+	if _, p := checkURLs(out, base, "iiif/one/manifest.json"); len(p) == 0 {
+		t.Errorf("missing seeAlso file not reported")
+	}
+}
+
+func TestSourceFormats(t *testing.T) {
+	vips := vipsTool(t, "vips")
+	dir := t.TempDir()
+	png := filepath.Join(dir, "src.png")
+	writeFile(t, png, encodePNG(t, testImage(900, 600)))
+	files := map[string][]byte{}
+	for name, args := range map[string][]string{
+		"progressive.jpg": {"jpegsave", png, filepath.Join(dir, "progressive.jpg"), "--interlace", "--Q", "90"},
+		"cmyk.jpg":        {"icc_export", png, filepath.Join(dir, "cmyk.jpg"), "--output-profile", "cmyk"},
+		"lzw.tif":         {"tiffsave", png, filepath.Join(dir, "lzw.tif"), "--compression", "lzw"},
+		"deflate16.tif":   {"cast", png, filepath.Join(dir, "deflate16.tif[compression=deflate]"), "ushort", "--shift"},
+	} {
+		run(t, vips, args...)
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = data
+	}
+	names := []string{"progressive.jpg", "cmyk.jpg", "lzw.tif", "deflate16.tif"}
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	build(t, single(t, "formats", files, names...), out, buildOpts{tiles: true})
+	checkOut(t, out, base)
+	for _, n := range names {
+		id := "images-" + strings.TrimSuffix(n, filepath.Ext(n))
+		img := decodeFile(t, filepath.Join(out, "iiif/formats/images", id, "full/max/0/default.jpg"))
+		if b := img.Bounds(); b.Dx() != 900 || b.Dy() != 600 {
+			t.Errorf("%s: %v", n, b)
+		}
+		tol := 40
+		if n == "cmyk.jpg" {
+			tol = 70 // through a CMYK profile and back without one
+		}
+		if !near(img.At(20, 20), red, tol) || !near(img.At(800, 500), blue, tol) {
+			t.Errorf("%s: colours %v %v, want red and blue", n, img.At(20, 20), img.At(800, 500))
+		}
+	}
+}
+
+func TestNoTiles(t *testing.T) {
+	ex := fixture(t)
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	build(t, ex, out, buildOpts{tiles: false})
+	checkOut(t, out, base)
+	m := readJSON(t, filepath.Join(out, "iiif/victory/manifest.json"))
+	c := asList(m["items"])[0].(map[string]any)
+	body := asList(asList(c["items"])[0].(map[string]any)["items"])[0].(map[string]any)["body"].(map[string]any)
+	if body["service"] != nil || !strings.HasSuffix(body["id"].(string), "/full.jpg") {
+		t.Errorf("body %v", body)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(out, "iiif/victory/images/*/info.json")); len(matches) != 0 {
+		t.Errorf("info.json written without tiles: %v", matches)
+	}
+}
+
+// TestBaseURLReencodesNothing rebuilds with another base URL and the same
+// cache: the JSON changes, no cached image file is rewritten.
+func TestBaseURLReencodesNothing(t *testing.T) {
+	ex := fixture(t)
+	cache := t.TempDir()
+	out := t.TempDir()
+	build(t, ex, out, buildOpts{base: "http://127.0.0.1:8080/", tiles: true, cache: cache})
+	before := snapshot(t, cache)
+	tileBefore, _ := os.ReadFile(filepath.Join(out, "iiif/victory/images/images-street/0,0,512,512/512,512/0/default.jpg"))
+	build(t, ex, out, buildOpts{base: "https://museum.example/exhibitions/", tiles: true, cache: cache})
+	after := snapshot(t, cache)
+	if len(before) != len(after) {
+		t.Errorf("cache had %d files, now %d", len(before), len(after))
+	}
+	for f, mt := range before {
+		if after[f] != mt {
+			t.Errorf("cache file %s was rewritten", f)
+		}
+	}
+	checkOut(t, out, "https://museum.example/exhibitions/")
+	tileAfter, _ := os.ReadFile(filepath.Join(out, "iiif/victory/images/images-street/0,0,512,512/512,512/0/default.jpg"))
+	if len(tileBefore) == 0 || !bytes.Equal(tileBefore, tileAfter) {
+		t.Errorf("tile changed")
+	}
+}
+
+func snapshot(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
+	m := map[string]int64{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		m[p] = st.ModTime().UnixNano()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestCollectionListsEarlierBuilds(t *testing.T) {
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	files := map[string][]byte{"a.jpg": encodeJPEG(t, testImage(300, 200))}
+	build(t, single(t, "zeta", files, "a.jpg"), out, buildOpts{tiles: true})
+	build(t, fixture(t), out, buildOpts{tiles: true})
+	build(t, single(t, "alpha", files, "a.jpg"), out, buildOpts{tiles: true})
+	checkOut(t, out, base)
+	c := readJSON(t, filepath.Join(out, "iiif/collection.json"))
+	var ids []string
+	for _, it := range asList(c["items"]) {
+		ids = append(ids, it.(map[string]any)["id"].(string))
+	}
+	want := []string{base + "iiif/alpha/manifest.json", base + "iiif/victory/manifest.json", base + "iiif/zeta/manifest.json"}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("collection items %v, want %v", ids, want)
+	}
+}
+
+func TestReproducible(t *testing.T) {
+	ex := fixture(t)
+	a, b := t.TempDir(), t.TempDir()
+	build(t, ex, a, buildOpts{tiles: true})
+	build(t, ex, b, buildOpts{tiles: true})
+	sa, sb := tree(t, a), tree(t, b)
+	if len(sa) == 0 || len(sa) != len(sb) {
+		t.Fatalf("%d files vs %d", len(sa), len(sb))
+	}
+	for f, d := range sa {
+		if !bytes.Equal(d, sb[f]) {
+			t.Errorf("%s differs between two builds", f)
+		}
+	}
+}
+
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	m := map[string][]byte{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(p)
+			r, _ := filepath.Rel(dir, p)
+			m[r] = data
+		}
+		return err
+	})
+	return m
+}
+
+func TestPyramid(t *testing.T) {
+	for _, c := range []struct {
+		w, h    int
+		factors []int
+		sizes   int
+	}{
+		{1300, 900, []int{1, 2, 4}, 2},
+		{512, 512, []int{1}, 1},
+		{513, 100, []int{1, 2}, 1},
+		{6000, 4000, []int{1, 2, 4, 8, 16}, 3},
+		{4096, 100, []int{1, 2, 4, 8}, 3},
+		{1, 1, []int{1}, 1},
+		{400, 1000, []int{1, 2}, 1},
+		{1024, 1024, []int{1, 2}, 1},
+	} {
+		p := newPyramid(c.w, c.h)
+		if len(p.Factors) != len(c.factors) || p.Factors[len(p.Factors)-1] != c.factors[len(c.factors)-1] || len(p.Sizes) != c.sizes {
+			t.Errorf("%dx%d: factors %v sizes %v", c.w, c.h, p.Factors, p.Sizes)
+		}
+		info := map[string]any{}
+		data, _ := json.Marshal(imageInfo{ID: "x", Width: c.w, Height: c.h, Sizes: p.Sizes,
+			Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: p.Factors}}})
+		json.Unmarshal(data, &info)
+		have := map[string]bool{}
+		for _, pc := range p.pieces() {
+			have["x/"+pc.path] = true
+			if (pc.rect.Dx() > TileSize || pc.rect.Dy() > TileSize) && !strings.HasPrefix(pc.path, "full/") {
+				t.Errorf("%dx%d: %s is %v", c.w, c.h, pc.path, pc.rect)
+			}
+		}
+		for _, u := range osdURLs(info) {
+			if !have[u] {
+				t.Errorf("%dx%d: OpenSeadragon asks for %s, not written", c.w, c.h, u)
+			}
+		}
+		info2 := map[string]any{}
+		data, _ = json.Marshal(imageInfo2{Context: imageContext2, ID: "x", Width: c.w, Height: c.h, Sizes: p.Sizes,
+			Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: p.Factors}}})
+		json.Unmarshal(data, &info2)
+		have2 := map[string]bool{}
+		for _, pc := range p.piecesFor(2) {
+			have2["x/"+pc.path] = true
+		}
+		for _, u := range osdURLs(info2) {
+			if !have2[u] {
+				t.Errorf("%dx%d: OpenSeadragon (2.x) asks for %s, not written", c.w, c.h, u)
+			}
+		}
+	}
+}
+
+// TestSample builds the repository's sample exhibition and runs every check
+// on its IIIF output.
+func TestSample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds 46 images; skipped with -short")
+	}
+	dir := filepath.Join("..", "..", "samples", "victory-70")
+	if _, err := os.Stat(filepath.Join(dir, "exhibition.yaml")); err != nil {
+		t.Fatalf("sample missing: %v", err)
+	}
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	build(t, dir, out, buildOpts{tiles: true})
+	checkOut(t, out, base)
+	m := readJSON(t, filepath.Join(out, "iiif/victory-70/manifest.json"))
+	if n := len(asList(m["items"])); n != 46 {
+		t.Errorf("%d canvases, want 46", n)
+	}
+	if n := len(asList(m["structures"])); n != 2 {
+		t.Errorf("%d ranges, want 2", n)
+	}
+}
+
+func TestVersion2(t *testing.T) {
+	ex := fixture(t)
+	out := t.TempDir()
+	base := "http://127.0.0.1:8080/"
+	cache := t.TempDir()
+	build(t, ex, out, buildOpts{tiles: true, version: 2, cache: cache})
+	checkOut(t, out, base)
+	m := readJSON(t, filepath.Join(out, "iiif/victory/manifest.json"))
+	if m["@type"] != "sc:Manifest" {
+		t.Fatalf("@type %v", m["@type"])
+	}
+	label, _ := json.Marshal(m["label"])
+	if !bytes.Contains(label, []byte(`"@language":"ko"`)) || !bytes.Contains(label, []byte(`"@language":"en"`)) {
+		t.Errorf("label %s", label)
+	}
+	seq := asList(m["sequences"])[0].(map[string]any)
+	if n := len(asList(seq["canvases"])); n != 6 {
+		t.Errorf("%d canvases", n)
+	}
+	info := readJSON(t, filepath.Join(out, "iiif/victory/images/images-street/info.json"))
+	if info["@context"] != imageContext2 {
+		t.Errorf("info.json @context %v", info["@context"])
+	}
+	// Switching back to version 3 with the same cache re-encodes nothing.
+	before := snapshot(t, cache)
+	build(t, ex, out, buildOpts{tiles: true, version: 3, cache: cache})
+	checkOut(t, out, base)
+	after := snapshot(t, cache)
+	for f, mt := range before {
+		if after[f] != mt {
+			t.Errorf("cache file %s rewritten", f)
+		}
+	}
+	c := readJSON(t, filepath.Join(out, "iiif/collection.json"))
+	if c["type"] != "Collection" {
+		t.Errorf("collection %v", c["type"])
+	}
+}
+
+func TestBadVersion(t *testing.T) {
+	e := New()
+	e.Version = 4
+	if err := e.Export(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "--iiif-version 4") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	e := New()
+	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	e.AddFlags(fs)
+	if err := fs.Parse([]string{"--iiif-version", "2.1", "--iiif-tiles=false"}); err != nil || e.Version != 2 || e.Tiles {
+		t.Errorf("parse: %v, version %d, tiles %v", err, e.Version, e.Tiles)
+	}
+	if err := fs.Parse([]string{"--iiif-version", "4"}); err == nil {
+		t.Errorf("--iiif-version 4 accepted")
+	}
+}
+
+// TestOrientation180 checks a JPEG turned by EXIF without a change of size:
+// its full/max must be the turned image, not a copy of the master file.
+func TestOrientation180(t *testing.T) {
+	files := map[string][]byte{"turned.jpg": withOrientation(encodeJPEG(t, testImage(800, 600)), 3)}
+	out := t.TempDir()
+	build(t, single(t, "turned", files, "turned.jpg"), out, buildOpts{tiles: true})
+	checkOut(t, out, "http://127.0.0.1:8080/")
+	for _, f := range []string{"full/max/0/default.jpg", "0,0,512,512/512,512/0/default.jpg", "full/400,300/0/default.jpg"} {
+		img := decodeFile(t, filepath.Join(out, "iiif/turned/images/images-turned", f))
+		b := img.Bounds()
+		if !near(img.At(b.Dx()-5, b.Dy()-5), red, 40) && f != "0,0,512,512/512,512/0/default.jpg" || !near(img.At(5, 5), blue, 40) {
+			t.Errorf("%s: corners %v %v, want blue top-left, red bottom-right", f, img.At(5, 5), img.At(b.Dx()-5, b.Dy()-5))
+		}
+	}
+}
+
+// TestCollectionOtherBaseURL: a manifest left in OUT by a build with another
+// base URL is listed at its place under the current one, without its
+// thumbnail (whose URL would be wrong), and the log says to rebuild it.
+func TestCollectionOtherBaseURL(t *testing.T) {
+	out := t.TempDir()
+	files := map[string][]byte{"a.jpg": encodeJPEG(t, testImage(300, 200))}
+	build(t, single(t, "old", files, "a.jpg"), out, buildOpts{tiles: true, base: "http://old.example/"})
+	log := build(t, single(t, "new", files, "a.jpg"), out, buildOpts{tiles: true, base: "https://new.example/x/"})
+	if !strings.Contains(log, "iiif/old/manifest.json was built with another base URL") {
+		t.Errorf("log: %s", log)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "iiif/collection.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateSchema(t, "collection.json", data)
+	if p := checkPresentation("collection.json", data); len(p) > 0 {
+		t.Error(p)
+	}
+	c := readJSON(t, filepath.Join(out, "iiif/collection.json"))
+	items := asList(c["items"])
+	if len(items) != 2 {
+		t.Fatalf("%d items", len(items))
+	}
+	old := items[1].(map[string]any)
+	if old["id"] != "https://new.example/x/iiif/old/manifest.json" || old["thumbnail"] != nil {
+		t.Errorf("old manifest listed as %v", old)
+	}
+}

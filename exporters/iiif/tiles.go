@@ -1,0 +1,314 @@
+package iiif
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/vitrine-tools/vitrine/exporters/assets"
+)
+
+// TileSize is the width and height of every tile, in pixels of its level.
+const TileSize = 512
+
+// Quality is the JPEG quality of tiles, sizes and full-size images.
+const Quality = 85
+
+// pyramid is the level-0 layout of one image: which scale factors exist and
+// which whole-image sizes are listed. It depends only on the image's size
+// (after EXIF orientation), so the manifest and info.json can be written
+// from the asset store's Master without touching a pixel.
+type pyramid struct {
+	W, H int
+	// Factors are the scale factors 1, 2, 4, ... down to the first one at
+	// which the whole image fits in one tile.
+	Factors []int
+	// Sizes are the whole-image sizes listed in info.json, smallest first:
+	// the image at every scale factor but 1 whose sides are at most
+	// MaxListedSize, or the full size alone for an image of one level.
+	Sizes []size
+}
+
+type size struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// MaxListedSize bounds the sides of the sizes listed in info.json (besides
+// the full size, which is always available as full/max): viewers use listed
+// sizes for thumbnails and previews, and each one is a whole-image JPEG to
+// encode, so a 24-megapixel master lists 1500x1000 and smaller, not
+// 3000x2000.
+const MaxListedSize = 2048
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func newPyramid(w, h int) pyramid {
+	p := pyramid{W: w, H: h}
+	for sf := 1; ; sf *= 2 {
+		p.Factors = append(p.Factors, sf)
+		if ceilDiv(w, sf) <= TileSize && ceilDiv(h, sf) <= TileSize {
+			break
+		}
+	}
+	for i := len(p.Factors) - 1; i >= 1; i-- {
+		sf := p.Factors[i]
+		s := size{ceilDiv(w, sf), ceilDiv(h, sf)}
+		if i == len(p.Factors)-1 || max(s.Width, s.Height) <= MaxListedSize {
+			p.Sizes = append(p.Sizes, s)
+		}
+	}
+	if len(p.Sizes) == 0 {
+		p.Sizes = []size{{w, h}}
+	}
+	return p
+}
+
+// sizePath is the file of a listed size, relative to the image service.
+func sizePath(s size) string { return fmt.Sprintf("full/%d,%d/0/default.jpg", s.Width, s.Height) }
+
+// maxPath is the full-size image, relative to the image service.
+const maxPath = "full/max/0/default.jpg"
+
+// piece is one file of the pyramid: a rectangle of a level, and its path.
+type piece struct {
+	path  string
+	level int
+	rect  image.Rectangle
+}
+
+// pieces lists every file of the pyramid, each once, sorted by path: every
+// tile exactly as OpenSeadragon names it for an Image API 3 level-0 service
+// (edge tiles sized by rounding the level size up), every listed size, and
+// full/max.
+func (p pyramid) pieces() []piece { return p.piecesFor(3) }
+
+// piecesFor is pieces for Image API version 3 or 2. Version 2 names the
+// same pixels the 2.x way, as OpenSeadragon asks a 2.x level-0 service:
+// sizes as "w," and the full width as "full" (full/full/0/default.jpg is
+// the whole image).
+func (p pyramid) piecesFor(version int) []piece {
+	seen := map[string]bool{}
+	var out []piece
+	add := func(pc piece) {
+		if !seen[pc.path] {
+			seen[pc.path] = true
+			out = append(out, pc)
+		}
+	}
+	full := maxPath
+	if version == 2 {
+		full = "full/full/0/default.jpg"
+	}
+	add(piece{full, 0, image.Rect(0, 0, p.W, p.H)})
+	for n, sf := range p.Factors {
+		lw, lh := ceilDiv(p.W, sf), ceilDiv(p.H, sf)
+		if p.listed(lw, lh) {
+			path := sizePath(size{lw, lh})
+			if version == 2 {
+				path = fmt.Sprintf("full/%d,/0/default.jpg", lw)
+			}
+			add(piece{path, n, image.Rect(0, 0, lw, lh)})
+		}
+		if lw < TileSize && lh < TileSize {
+			// OpenSeadragon asks for this level as a size, not as tiles.
+			if version == 2 && lw == p.W {
+				add(piece{full, n, image.Rect(0, 0, lw, lh)})
+			}
+			continue
+		}
+		for ty := 0; ty*TileSize < lh; ty++ {
+			for tx := 0; tx*TileSize < lw; tx++ {
+				out := image.Rect(tx*TileSize, ty*TileSize, min((tx+1)*TileSize, lw), min((ty+1)*TileSize, lh))
+				add(piece{p.tilePath(version, sf, tx, ty, out.Dx(), out.Dy()), n, out})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+func (p pyramid) listed(w, h int) bool {
+	for _, s := range p.Sizes {
+		if s.Width == w && s.Height == h {
+			return true
+		}
+	}
+	return false
+}
+
+// tilePath is the URL path (relative to the service) of tile tx,ty at scale
+// factor sf whose pixel size is sw x sh, as OpenSeadragon builds it for an
+// Image API version 3 or 2 level-0 service.
+func (p pyramid) tilePath(version, sf, tx, ty, sw, sh int) string {
+	x, y := tx*TileSize*sf, ty*TileSize*sf
+	rw, rh := min(TileSize*sf, p.W-x), min(TileSize*sf, p.H-y)
+	region := fmt.Sprintf("%d,%d,%d,%d", x, y, rw, rh)
+	if x == 0 && y == 0 && rw == p.W && rh == p.H {
+		region = "full"
+	}
+	sz := fmt.Sprintf("%d,%d", sw, sh)
+	switch {
+	case version == 2 && sw == p.W:
+		sz = "full"
+	case version == 2:
+		sz = fmt.Sprintf("%d,", sw)
+	case sw == p.W && sh == p.H:
+		sz = "max"
+	}
+	return region + "/" + sz + "/0/default.jpg"
+}
+
+// Pyramid is the asset deriver of a level-0 image service: tiles, listed
+// sizes and the full-size image, as files laid out like Image API URLs
+// ("0,0,1024,1024/512,512/0/default.jpg"). Its files do not depend on the
+// base URL, which appears only in info.json, written at export time.
+type Pyramid struct{}
+
+// Key implements assets.Deriver.
+func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v1/tile%d/q%d", TileSize, Quality) }
+
+// Derive implements assets.Deriver. Every file is a crop of one halved level
+// of src (never a resample of the master per tile); files are encoded by a
+// small pool of goroutines, since image/jpeg encodes on one core.
+//
+// When the decoded master is YCbCr (a JPEG master shown as stored: no EXIF
+// rotation, no CMYK), full/max is not encoded: the exporter copies the
+// master file itself there, which saves re-encoding the largest image,
+// about a quarter of the work.
+func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
+	w, h := src.Size()
+	p := newPyramid(w, h)
+	levels := make([]image.Image, len(p.Factors))
+	for n := range p.Factors {
+		levels[n] = src.Level(n)
+		if b := levels[n].Bounds(); b.Dx() != ceilDiv(w, p.Factors[n]) || b.Dy() != ceilDiv(h, p.Factors[n]) {
+			return fmt.Errorf("level %d is %dx%d, want %dx%d", n, b.Dx(), b.Dy(), ceilDiv(w, p.Factors[n]), ceilDiv(h, p.Factors[n]))
+		}
+	}
+	jobs := p.pieces()
+	if reusable(levels[0]) {
+		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
+	}
+	// Largest first, so the full-size image does not finish last alone.
+	sort.SliceStable(jobs, func(i, j int) bool {
+		return jobs[i].rect.Dx()*jobs[i].rect.Dy() > jobs[j].rect.Dx()*jobs[j].rect.Dy()
+	})
+	return runPool(ctx, len(jobs), func(i int) error {
+		pc := jobs[i]
+		img := levels[pc.level]
+		b := img.Bounds()
+		return writeJPEG(dst, pc.path, subImage(img, pc.rect.Add(b.Min)))
+	})
+}
+
+// Plain is the asset deriver used with --iiif-tiles=false: the full-size
+// image and a thumbnail, both plain JPEG files with no image service.
+type Plain struct{}
+
+// ThumbEdge is the longest side of a thumbnail without an image service.
+const ThumbEdge = 400
+
+// Key implements assets.Deriver.
+func (Plain) Key() string { return fmt.Sprintf("iiif-plain/v1/thumb%d/q%d", ThumbEdge, Quality) }
+
+// Derive implements assets.Deriver.
+func (Plain) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
+	return runPool(ctx, 2, func(i int) error {
+		if i == 0 {
+			return writeJPEG(dst, "full.jpg", src.Full())
+		}
+		tw, th := src.Fit(ThumbEdge)
+		return writeJPEG(dst, "thumb.jpg", src.Resize(tw, th))
+	})
+}
+
+// reusable reports whether a decoded master is one its master file can
+// stand for as full/max: image/jpeg decodes colour JPEGs to YCbCr, and the
+// asset store turns every rotated, CMYK, paletted, 16-bit or transparent
+// image into NRGBA. (Lossy WebP also decodes to YCbCr; the exporter encodes
+// full/max for it at export time, see fullFromMaster.)
+func reusable(img image.Image) bool {
+	_, ok := img.(*image.YCbCr)
+	return ok
+}
+
+func writeJPEG(dst *assets.Dir, rel string, img image.Image) error {
+	f, err := dst.Create(rel)
+	if err != nil {
+		return err
+	}
+	if err := assets.EncodeJPEG(f, img, Quality); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	return f.Close()
+}
+
+type subImager interface {
+	SubImage(image.Rectangle) image.Image
+}
+
+// subImage crops without copying when the image type allows it.
+func subImage(img image.Image, r image.Rectangle) image.Image {
+	if r == img.Bounds() {
+		return img
+	}
+	if s, ok := img.(subImager); ok {
+		return s.SubImage(r)
+	}
+	out := image.NewNRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := 0; y < r.Dy(); y++ {
+		for x := 0; x < r.Dx(); x++ {
+			out.Set(x, y, img.At(r.Min.X+x, r.Min.Y+y))
+		}
+	}
+	return out
+}
+
+// poolSize bounds the encoders working on one image; the asset store already
+// runs several images at once.
+func poolSize() int { return max(1, min(runtime.GOMAXPROCS(0), 4)) }
+
+// runPool calls do(0..n-1) on a few goroutines and returns the first error;
+// it stops handing out work once ctx is done or a call failed.
+func runPool(ctx context.Context, n int, do func(int) error) error {
+	var (
+		mu    sync.Mutex
+		next  int
+		first error
+		wg    sync.WaitGroup
+	)
+	for range min(poolSize(), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if first == nil {
+					first = ctx.Err()
+				}
+				if first != nil || next >= n {
+					mu.Unlock()
+					return
+				}
+				i := next
+				next++
+				mu.Unlock()
+				if err := do(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
