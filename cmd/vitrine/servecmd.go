@@ -30,7 +30,9 @@ nothing outside OUT and no hidden files.
 
 It rewrites nothing: IIIF ids carry the base URL given to build. serve
 prints the base URL each exhibition was built with and warns when it is not
-the address served; rebuild with --base-url to match.`,
+the address served; rebuild with --base-url to match. Requests that fail
+(404 and other errors) are printed, one a line, to show what a viewer asked
+for that OUT does not have.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return runServe(c, a, args[0], opts)
@@ -57,5 +59,5 @@ func runServe(c *cobra.Command, a *app, dir string, opts *serveOptions) error {
 	if err := serve.CheckBase(a.stdout, h.FS(), url); err != nil {
 		fmt.Fprintf(a.stderr, "vitrine: warning: %v (see above)\n", err)
 	}
-	return serve.Serve(c.Context(), l, h)
+	return serve.Serve(c.Context(), l, serve.LogErrors(h, a.stderr))
 }

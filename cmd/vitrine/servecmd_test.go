@@ -66,6 +66,12 @@ func TestServeCommand(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/ld+json") {
 		t.Errorf("manifest: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+	if resp, err := http.Get(url + "iiif/demo/missing.jpg"); err == nil {
+		resp.Body.Close()
+	}
+	if !strings.Contains(stderr.String(), "404 GET /iiif/demo/missing.jpg") {
+		t.Errorf("failed request not logged:\n%s", stderr.String())
+	}
 	// Built for port 8080, served elsewhere: the user is told.
 	if !strings.Contains(stdout.String(), "built with --base-url http://127.0.0.1:8080/") || !strings.Contains(stderr.String(), "base URL mismatch") {
 		t.Errorf("no base URL warning:\n%s\n%s", stdout.String(), stderr.String())

@@ -138,3 +138,26 @@ func CheckBase(w io.Writer, fsys fs.FS, url string) error {
 	}
 	return nil
 }
+
+// LogErrors wraps h so that every answer with a status of 400 or more is
+// written to w as one line (status, method, path): the quickest way to see
+// which tile or size a viewer asked for and OUT does not have.
+func LogErrors(h http.Handler, w io.Writer) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		if sw.status >= 400 {
+			fmt.Fprintf(w, "%d %s %s\n", sw.status, r.Method, r.URL.RequestURI())
+		}
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
