@@ -208,6 +208,24 @@ func TestE2EFixtureBroken(t *testing.T) {
 			want: "p1.jpg",
 		},
 		{
+			// No "sizes" in the info.json and no canvas thumbnails: a
+			// viewer must guess a size, which a level-0 service lacks.
+			name: "no-sizes-no-thumbnails", viewer: "tify",
+			break_: func(t *testing.T, out string) {
+				for _, p := range []string{"p1", "p2"} {
+					editJSON(t, out, "iiif/fixture/images/"+p+"/info.json", func(m map[string]any) { delete(m, "sizes") })
+				}
+				editJSON(t, out, "iiif/fixture/manifest.json", func(m map[string]any) {
+					for _, c := range m["items"].([]any) {
+						delete(c.(map[string]any), "thumbnail")
+					}
+				})
+			},
+			// tify's guess, refused: a 404 from another origin shows as
+			// a blocked request.
+			want: "full/96,/0/default.jpg",
+		},
+		{
 			name: "index-thumbnail-missing", viewer: "index",
 			break_: func(t *testing.T, out string) {
 				rm(t, out, "iiif/fixture/images/p1/full/138,88/0/default.jpg")
@@ -337,6 +355,27 @@ func zipDrop(t *testing.T, p, name string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// editJSON rewrites the JSON object in the file rel of out with fn.
+func editJSON(t *testing.T, out, rel string, fn func(map[string]any)) {
+	t.Helper()
+	p := filepath.Join(out, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	fn(m)
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
