@@ -32,7 +32,7 @@ Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			ex, _, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
+			ex, _, err := loadAndCheck(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels}, "")
 			if err != nil {
 				return err
 			}
@@ -44,15 +44,24 @@ Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.`,
 	return c
 }
 
-// loadAndValidate loads and validates, printing every problem to w. It
-// returns exitError{1} when there are errors (already printed).
+// loadAndValidate loads and validates for a command that writes, printing
+// every problem to w. It returns exitError{1} when there are errors
+// (already printed).
 func loadAndValidate(w io.Writer, dir string, opt model.ValidateOptions) (*model.Exhibition, map[string]model.ImageInfo, error) {
+	return loadAndCheck(w, dir, opt, "; nothing was written")
+}
+
+// loadAndCheck is loadAndValidate with the end of its summary line given:
+// "validate" writes nothing, so it does not say so. When the file itself
+// cannot be read (syntax, unknown or repeated fields) the other checks have
+// not run yet, and the summary says that too.
+func loadAndCheck(w io.Writer, dir string, opt model.ValidateOptions, suffix string) (*model.Exhibition, map[string]model.ImageInfo, error) {
 	ex, err := model.Load(dir)
 	if err != nil {
 		var ps *model.Problems
 		if errors.As(err, &ps) {
 			printProblems(w, *ps)
-			fmt.Fprintf(w, "%d error(s); nothing was written\n", len(ps.Errors()))
+			fmt.Fprintf(w, "%d error(s)%s; the images, languages, rights and dates are checked once the file reads without errors\n", len(ps.Errors()), suffix)
 			return nil, nil, exitError{exitFail}
 		}
 		return nil, nil, err
@@ -60,7 +69,7 @@ func loadAndValidate(w io.Writer, dir string, opt model.ValidateOptions) (*model
 	ps, infos := model.Validate(ex, opt)
 	printProblems(w, ps)
 	if ps.HasErrors() {
-		fmt.Fprintf(w, "%d error(s), %d warning(s); nothing was written\n", len(ps.Errors()), len(ps.Warnings()))
+		fmt.Fprintf(w, "%d error(s), %d warning(s)%s\n", len(ps.Errors()), len(ps.Warnings()), suffix)
 		return nil, nil, exitError{exitFail}
 	}
 	return ex, infos, nil
