@@ -45,6 +45,8 @@ decodes every image once, and writes the selected formats into OUT:
   OUT/iiif/collection.json         tiles under OUT/iiif/<slug>/; the collection of
                                    every exhibition built into OUT
   OUT/bags/<slug>.zip              the BagIt 1.0 archive
+  OUT/<slug>/index.html            index pages (site): plates, deep zoom, links;
+  OUT/index.html                   every exhibition in OUT (vitrine serve OUT)
 
 Outputs are written under a temporary name inside OUT and moved into place
 only when every format succeeded: a failed or interrupted build leaves the
