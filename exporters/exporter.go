@@ -43,6 +43,15 @@ type Flagger interface {
 	AddFlags(fs *pflag.FlagSet)
 }
 
+// Checker is implemented by exporters whose options can be wrong for this
+// exhibition or this selection of formats (a language the exhibition does not
+// have, a bag that includes a format not built). The build calls Check on
+// every selected exporter before any image is read, so a mistake in the
+// command line costs nothing and exits with status 2.
+type Checker interface {
+	Check(b *Build) error
+}
+
 // ErrNotAvailable is returned for a format that this build of vitrine does
 // not provide.
 var ErrNotAvailable = errors.New("format not available")

@@ -72,8 +72,18 @@ const monthRe = `(January|February|March|April|May|June|July|August|September|Oc
 const JucheOffset = 1911
 
 var (
-	reISO       = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
-	reApprox    = regexp.MustCompile(`(?i)^(?:c\.|ca\.|circa|about|approx\.|approximately)\s*(\d{4})$`)
+	reISO    = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
+	reApprox = regexp.MustCompile(`(?i)^(?:c\.|ca\.|circa|about|approx\.|approximately)\s*(\d{4})$`)
+	// reApproxPrefix is the "c." of "c. 1950-1955", "ca 1950", "c1950".
+	reApproxPrefix = regexp.MustCompile(`(?i)^(?:c\.?|ca\.?|circa|about|approx\.?|approximately)\s*(\d.*)$`)
+	// reShortRange: "1953/54", "1960-65".
+	reShortRange = regexp.MustCompile(`^(\d{4})\s*[-–—/]\s*(\d{2})$`)
+	// reUncertain: "1950?".
+	reUncertain = regexp.MustCompile(`^(\d{4})\s*\?$`)
+	// reDotDMY: "25.06.1950", day first as written in most of Europe.
+	reDotDMY = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.(\d{4})$`)
+	// reCJK: "1953년 7월 27일", "1953年7月27日".
+	reCJK       = regexp.MustCompile(`^(\d{4})\s*[년年](?:\s*(\d{1,2})\s*[월月](?:\s*(\d{1,2})\s*[일日])?)?$`)
 	reYearRange = regexp.MustCompile(`^(\d{4})\s*[-–—/]\s*(\d{4})$`)
 	reCentury   = regexp.MustCompile(`(?i)^(\d{1,2})(?:st|nd|rd|th)\s+century$`)
 	reDecade    = regexp.MustCompile(`^(\d{3})0s$`)
@@ -124,10 +134,39 @@ func Normalize(text string) (edtf, note string, err error) {
 	if s == "" {
 		return "", "", fmt.Errorf("empty date")
 	}
-	if m := reISO.FindStringSubmatch(s); m != nil {
+	if m := reISO.FindStringSubmatch(s); m != nil && (m[3] != "" || atoi(m[2]) <= 12) {
 		y, _ := strconv.Atoi(m[1])
 		mo, d := atoi(m[2]), atoi(m[3])
 		return ymd(y, mo, d)
+	}
+	if m := reShortRange.FindStringSubmatch(s); m != nil {
+		a := atoi(m[1])
+		b := a/100*100 + atoi(m[2])
+		if b <= a {
+			return "", "", fmt.Errorf("%q is neither a month (%s is past 12) nor a range of years (%d is before %d)", s, m[2], b, a)
+		}
+		return fmt.Sprintf("%04d/%04d", a, b), "", nil
+	}
+	if m := reUncertain.FindStringSubmatch(s); m != nil {
+		y, _, err := ymd(atoi(m[1]), 0, 0)
+		return y + "?", "", err
+	}
+	if m := reDotDMY.FindStringSubmatch(s); m != nil {
+		return ymd(atoi(m[3]), atoi(m[2]), atoi(m[1]))
+	}
+	if m := reCJK.FindStringSubmatch(s); m != nil {
+		return ymd(atoi(m[1]), atoi(m[2]), atoi(m[3]))
+	}
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		// A date in brackets was supplied by a cataloguer.
+		edtf, note, err := Normalize(s[1 : len(s)-1])
+		if err != nil {
+			return "", "", fmt.Errorf("%q is not a date form vitrine knows", text)
+		}
+		if note == "" {
+			note = "the brackets mark a date supplied by the cataloguer, not given by the source"
+		}
+		return edtf, note, nil
 	}
 	if reUndated.MatchString(s) {
 		return "XXXX", "", nil
@@ -135,6 +174,20 @@ func Normalize(text string) (edtf, note string, err error) {
 	if m := reApprox.FindStringSubmatch(s); m != nil {
 		y, _, err := ymd(atoi(m[1]), 0, 0)
 		return y + "~", "", err
+	}
+	if m := reApproxPrefix.FindStringSubmatch(s); m != nil && !reApprox.MatchString(s) {
+		// "c. 1950-1955": both ends are approximate.
+		edtf, note, err := Normalize(m[1])
+		if err != nil {
+			return "", "", fmt.Errorf("%q is not a date form vitrine knows", text)
+		}
+		if a, b, ok := strings.Cut(edtf, "/"); ok {
+			return a + "~/" + b + "~", note, nil
+		}
+		if reISO.MatchString(edtf) {
+			return edtf + "~", note, nil
+		}
+		return "", "", fmt.Errorf("%q is not a date form vitrine knows", text)
 	}
 	if m := reYearRange.FindStringSubmatch(s); m != nil {
 		if _, _, err := ymd(atoi(m[1]), 0, 0); err != nil {

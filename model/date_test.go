@@ -31,6 +31,19 @@ func TestNormalize(t *testing.T) {
 		{"June 1950", "1950-06", "", "1950-06-01T00:00:00Z"},
 		{"25 June 1950", "1950-06-25", "", "1950-06-25T00:00:00Z"},
 		{"Sept. 3, 1951", "1951-09-03", "", "1951-09-03T00:00:00Z"},
+		// Forms found in catalogue records and donors' spreadsheets.
+		{"1960-65", "1960/1965", "", "1960-01-01T00:00:00Z"},
+		{"1953/54", "1953/1954", "", "1953-01-01T00:00:00Z"},
+		{"ca. 1960-1965", "1960~/1965~", "", ""},
+		{"ca. 1960-65", "1960~/1965~", "", ""},
+		{"c1950", "1950~", "", ""},
+		{"ca 1950", "1950~", "", ""},
+		{"1950?", "1950?", "", ""},
+		{"[1950]", "1950", "the brackets mark a date supplied by the cataloguer, not given by the source", "1950-01-01T00:00:00Z"},
+		{"[ca. 1950]", "1950~", "the brackets mark a date supplied by the cataloguer, not given by the source", ""},
+		{"25.06.1950", "1950-06-25", "", "1950-06-25T00:00:00Z"},
+		{"1953년 7월 27일", "1953-07-27", "", "1953-07-27T00:00:00Z"},
+		{"1953年7月", "1953-07", "", "1953-07-01T00:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -52,7 +65,7 @@ func TestNormalize(t *testing.T) {
 func TestNormalizeRejects(t *testing.T) {
 	for _, in := range []string{
 		"", "whenever", "in June Juche 39 (1951)", // Juche 39 is 1950, not 1951
-		"1953-02-30", "1951-13", "1960 - 1950", "July 27, 1953-June 25, 1950", "99th century",
+		"1953-02-30", "1951-13", "1960-55", "1960 - 1950", "[whenever]", "c. whenever", "July 27, 1953-June 25, 1950", "99th century",
 	} {
 		if got, _, err := Normalize(in); err == nil {
 			t.Errorf("Normalize(%q) = %q, want an error", in, got)

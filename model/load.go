@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 )
 
@@ -26,6 +27,9 @@ var ErrNoExhibition = errors.New("no exhibition file")
 // its folder.
 func Find(path string) (string, error) {
 	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: %w: there is no such folder or file (give the exhibition folder, the one that holds exhibition.yaml)", path, ErrNoExhibition)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -79,7 +83,16 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		add(yamlErrPos(err), "", strings.TrimPrefix(err.Error(), "yaml: "), "fix the syntax at this line")
+		msg := lineRe.ReplaceAllString(err.Error(), "")
+		pos, hint := yamlErrPos(err), "fix the syntax at this line"
+		if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+			// yaml.v3 places these one line early or late; a tab in an
+			// indentation is what they nearly always mean.
+			if tp, ok := indentTab(raw); ok {
+				pos, hint = tp, "YAML indents with spaces only: replace the tab at the start of this line with spaces"
+			}
+		}
+		add(pos, "", msg, hint)
 		return nil, &ps
 	}
 	if len(doc.Content) == 0 {
@@ -101,7 +114,11 @@ func Parse(file string, raw []byte) (*Exhibition, error) {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
 			for _, e := range te.Errors {
-				add(yamlErrPos(errors.New(e)), "", lineRe.ReplaceAllString(e, ""), "check the value's type against the schema (schema/exhibition.schema.json)")
+				hint := "check the value's type against the schema (model/exhibition.schema.json)"
+				if strings.Contains(e, "already defined") {
+					hint = "a field may appear only once in the same place: keep one of the two and delete the other"
+				}
+				add(yamlErrPos(errors.New(e)), "", lineRe.ReplaceAllString(e, ""), hint)
 			}
 		} else {
 			add(Pos{}, "", err.Error(), "")
@@ -135,6 +152,21 @@ func yamlErrPos(err error) Pos {
 		n++
 	}
 	return Pos{Line: n, Col: 1}
+}
+
+// indentTab finds the first tab among the spaces that start a line.
+func indentTab(raw []byte) (Pos, bool) {
+	for i, l := range strings.Split(string(raw), "\n") {
+		for j, c := range l {
+			if c == '\t' {
+				return Pos{Line: i + 1, Col: j + 1}, true
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return Pos{}, false
 }
 
 type textProblem struct {
@@ -292,6 +324,9 @@ func editDistance(a, b string) int {
 
 // fill derives what the file may leave out.
 func (e *Exhibition) fill() {
+	for i, l := range e.Languages {
+		e.Languages[i] = canonicalTag(l)
+	}
 	lang := e.Lang()
 	texts := []*Text{&e.Title, &e.Subtitle, &e.Summary, &e.Credit}
 	paras := []*Paragraphs{&e.Introduction}
@@ -314,6 +349,14 @@ func (e *Exhibition) fill() {
 		}
 	}
 	for _, t := range texts {
+		for k, v := range *t {
+			if c := canonicalTag(k); c != k {
+				if _, has := (*t)[c]; !has {
+					delete(*t, k)
+					(*t)[c] = v
+				}
+			}
+		}
 		if v, ok := (*t)[""]; ok {
 			delete(*t, "")
 			if _, has := (*t)[lang]; !has {
@@ -322,6 +365,14 @@ func (e *Exhibition) fill() {
 		}
 	}
 	for _, p := range paras {
+		for k, v := range *p {
+			if c := canonicalTag(k); c != k {
+				if _, has := (*p)[c]; !has {
+					delete(*p, k)
+					(*p)[c] = v
+				}
+			}
+		}
 		if v, ok := (*p)[""]; ok {
 			delete(*p, "")
 			if _, has := (*p)[lang]; !has {
@@ -404,4 +455,21 @@ func (e *Exhibition) OpenImage(rel string) (*os.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// canonicalTag writes a BCP 47 tag in its canonical case ("EN" -> "en",
+// "zh-hant" -> "zh-Hant", "en-gb" -> "en-GB"); a tag that does not parse is
+// returned as it is, for Validate to report.
+func canonicalTag(tag string) string {
+	if tag == "" {
+		return tag
+	}
+	t, err := language.Parse(tag)
+	if err != nil {
+		return tag
+	}
+	if c := t.String(); strings.EqualFold(c, tag) {
+		return c
+	}
+	return tag
 }

@@ -9,6 +9,9 @@ import (
 	_ "image/png"  //
 	"io/fs"
 	"net/url"
+	"os"
+	pathpkg "path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,6 +19,7 @@ import (
 	_ "golang.org/x/image/tiff" //
 	_ "golang.org/x/image/webp" //
 	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
 )
 
 // DefaultMaxPixels is the largest image (width x height) accepted by default,
@@ -92,6 +96,10 @@ func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInf
 		if _, err := EditionTime(e.Edition); err != nil {
 			v.err("edition", err.Error(), "write YYYY-MM-DD or an RFC 3339 time")
 		}
+	} else if e.Opening == "" && os.Getenv("SOURCE_DATE_EPOCH") == "" {
+		// BuildTime falls back to a fixed date that would be written as
+		// the bag's Bagging-Date and the EPUB's modification date.
+		v.warn("edition", "there is no edition date, so the outputs are dated 2000-01-01 (the EPUB's modification date, the bag's Bagging-Date, archive entry times)", "add edition: YYYY-MM-DD with the date of this edition, or set SOURCE_DATE_EPOCH")
 	}
 	for _, u := range []struct{ path, val string }{{"homepage", e.Homepage}} {
 		v.url(u.path, u.val)
@@ -299,7 +307,11 @@ func (v *validator) image(path, rel string, opt ValidateOptions, infos map[strin
 		case errors.Is(err, ErrUnsafePath):
 			v.err(path, err.Error(), "keep images inside the exhibition folder")
 		case errors.Is(err, fs.ErrNotExist):
-			v.err(path, fmt.Sprintf("image %q not found in %s", rel, v.e.Dir), "check the file name and its case, relative to the exhibition folder")
+			hint := "check the file name and its case, relative to the exhibition folder"
+			if near := v.e.nearName(rel); near != "" {
+				hint = fmt.Sprintf("the folder has %q, the same name in another form (%s); write the path exactly as the file is named, or rename the file", near, nameDiff(rel, near))
+			}
+			v.err(path, fmt.Sprintf("image %q not found in %s", rel, v.e.Dir), hint)
 		default:
 			v.err(path, fmt.Sprintf("cannot open image %q: %v", rel, err), "check the file's permissions")
 		}
@@ -308,6 +320,10 @@ func (v *validator) image(path, rel string, opt ValidateOptions, infos map[strin
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		v.err(path, fmt.Sprintf("%q is a folder, not an image", rel), "name an image file")
+		return
+	}
+	if st, err := f.Stat(); err == nil && st.Size() == 0 {
+		v.err(path, fmt.Sprintf("%q is empty (0 bytes)", rel), "copy the image again from its source; the copy or download did not finish")
 		return
 	}
 	cfg, format, err := image.DecodeConfig(f)
@@ -323,7 +339,60 @@ func (v *validator) image(path, rel string, opt ValidateOptions, infos map[strin
 		v.err(path, fmt.Sprintf("%q is %dx%d = %d pixels, more than the limit of %d", rel, cfg.Width, cfg.Height, int64(cfg.Width)*int64(cfg.Height), opt.MaxPixels), "reduce the image or raise --max-pixels")
 		return
 	}
+	if ext := strings.ToLower(pathpkg.Ext(rel)); !extFits(ext, format) {
+		v.warn(path, fmt.Sprintf("%q is a %s file but its name ends in %s", rel, strings.ToUpper(format), ext), fmt.Sprintf("rename it to end in .%s so that other programs open it as what it is", extFor(format)))
+	}
 	infos[rel] = ImageInfo{Format: format, Width: cfg.Width, Height: cfg.Height}
+}
+
+// extFits says whether a file name's extension (lower case, with its dot)
+// names the format image.DecodeConfig found.
+func extFits(ext, format string) bool {
+	switch format {
+	case "jpeg":
+		return ext == ".jpg" || ext == ".jpeg" || ext == ".jpe" || ext == ".jfif"
+	case "tiff":
+		return ext == ".tif" || ext == ".tiff"
+	default:
+		return ext == "."+format
+	}
+}
+
+// extFor is the usual extension of a decoded format.
+func extFor(format string) string {
+	switch format {
+	case "jpeg":
+		return "jpg"
+	case "tiff":
+		return "tif"
+	}
+	return format
+}
+
+// nearName looks in rel's folder for a file whose name differs from rel's
+// only by Unicode normalization (NFD names from macOS) or letter case, and
+// returns its path relative to the exhibition folder, or "".
+func (e *Exhibition) nearName(rel string) string {
+	dir, base := pathpkg.Split(rel)
+	entries, err := os.ReadDir(filepath.Join(e.Dir, filepath.FromSlash(dir)))
+	if err != nil {
+		return ""
+	}
+	want := norm.NFC.String(base)
+	for _, en := range entries {
+		if n := en.Name(); n != base && strings.EqualFold(norm.NFC.String(n), want) {
+			return dir + n
+		}
+	}
+	return ""
+}
+
+// nameDiff says how two names that nearName matched differ.
+func nameDiff(a, b string) string {
+	if norm.NFC.String(a) == norm.NFC.String(b) {
+		return "its accented letters are stored decomposed, as macOS writes them, or the other way round"
+	}
+	return "letters in another case"
 }
 
 func contains(l []string, s string) bool {

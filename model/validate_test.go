@@ -3,10 +3,12 @@ package model
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,8 +86,8 @@ func TestValidateBaseIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps, infos := Validate(ex, ValidateOptions{})
-	if len(ps) != 0 {
-		t.Fatalf("base fixture has problems:\n%v", ps.Error())
+	if len(ps) != 1 || ps[0].Path != "edition" {
+		t.Fatalf("base fixture has problems other than its missing edition date:\n%v", ps.Error())
 	}
 	if got := infos["p1.jpg"]; got.Format != "jpeg" || got.Width != 64 || got.Height != 48 {
 		t.Errorf("header of p1.jpg = %+v", got)
@@ -148,7 +150,28 @@ func TestValidateProblems(t *testing.T) {
 		}, line: 19, col: 15, message: `"p2.jpg" is not a readable image`},
 		{name: "empty image", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "p2.jpg"), nil, 0o644)
-		}, line: 19, col: 15, message: `"p2.jpg" is not a readable image`},
+		}, line: 19, col: 15, message: `"p2.jpg" is empty (0 bytes) (copy the image again`},
+		{name: "PNG named .jpg", setup: func(t *testing.T, dir string) {
+			var buf bytes.Buffer
+			png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4)))
+			os.WriteFile(filepath.Join(dir, "p2.jpg"), buf.Bytes(), 0o644)
+		}, sev: Warning, line: 19, col: 15, message: `"p2.jpg" is a PNG file but its name ends in .jpg (rename it to end in .png`},
+		{name: "file name in NFD", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "caf\u00e9.jpg", 1) },
+			setup: func(t *testing.T, dir string) {
+				os.Rename(filepath.Join(dir, "p2.jpg"), filepath.Join(dir, "cafe\u0301.jpg"))
+			}, line: 19, col: 15, message: "the folder has \"cafe\u0301.jpg\", the same name in another form (its accented letters are stored decomposed"},
+		{name: "file name in another case", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "P2.JPG", 1) },
+			line: 19, col: 15, message: `the folder has "p2.jpg", the same name in another form (letters in another case)`},
+		{name: "tab indent", edit: func(s string) string {
+			return strings.Replace(s, "    caption: Second plate", "\tcaption: Second plate", 1)
+		},
+			line: 17, message: "found a tab character that violates indentation (YAML indents with spaces only"},
+		{name: "tab before a top-level field", edit: func(s string) string { return strings.Replace(s, "title: A test", "\ttitle: A test", 1) },
+			line: 3, col: 1, message: "(YAML indents with spaces only"},
+		{name: "duplicate key", edit: func(s string) string {
+			return strings.Replace(s, "    caption: Second plate", "    caption: Second plate\n    caption: Again", 1)
+		},
+			line: 18, message: `mapping key "caption" already defined at line 17 (a field may appear only once`},
 		{name: "too many pixels", edit: func(s string) string { return strings.Replace(s, "p2.jpg", "huge.png", 1) },
 			setup: func(t *testing.T, dir string) {
 				os.WriteFile(filepath.Join(dir, "huge.png"), hugePNG(100000, 100000), 0o644)
@@ -186,6 +209,7 @@ func TestValidateProblems(t *testing.T) {
 			line: 11, col: 20, message: "invalid UTF-8 byte 0xFF"},
 		{name: "control character", edit: func(s string) string { return strings.Replace(s, "First plate", "First\x07plate", 1) },
 			line: 11, col: 19, message: "control character U+0007"},
+		{name: "no edition date", sev: Warning, line: 1, col: 1, message: "there is no edition date, so the outputs are dated 2000-01-01"},
 		{name: "no plates", edit: func(s string) string { return s[:strings.Index(s, "plates:")] + "plates: []\n" },
 			line: 8, col: 9, message: "the exhibition has no plates"},
 	}
@@ -287,4 +311,57 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadMissingFolder: a mistyped folder gets an error that says what is
+// missing and wraps ErrNoExhibition, not a bare "stat ...: no such file".
+func TestLoadMissingFolder(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "no-such-show"))
+	if !errors.Is(err, ErrNoExhibition) || !strings.Contains(err.Error(), "no such folder or file") {
+		t.Errorf("Load of a missing folder: %v", err)
+	}
+}
+
+// TestEditionWarning: the warning about the 2000-01-01 fallback date goes
+// away with an edition date, an opening date or SOURCE_DATE_EPOCH.
+func TestEditionWarning(t *testing.T) {
+	for name, tt := range map[string]struct{ add, env string }{
+		"edition":           {add: "edition: \"2024-01-02\"\n"},
+		"opening":           {add: "opening: \"2024-01-02\"\n"},
+		"SOURCE_DATE_EPOCH": {env: "1700000000"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv("SOURCE_DATE_EPOCH", tt.env)
+			}
+			ex, err := Load(fixture(t, base+tt.add))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps, _ := Validate(ex, ValidateOptions{}); len(ps) != 0 {
+				t.Errorf("problems: %v", ps)
+			}
+		})
+	}
+}
+
+// TestLanguageTagCase: tags are case-insensitive; "EN" and "ko-kr" are read
+// as "en" and "ko-KR", so they match languages: and reach the outputs in
+// canonical form.
+func TestLanguageTagCase(t *testing.T) {
+	text := strings.Replace(base, "languages: [en]", "languages: [EN, ko-kr]", 1)
+	text = strings.Replace(text, "    caption: Second plate", "    caption: {En: Second plate, KO-KR: 둘째}", 1)
+	ex, err := Load(fixture(t, text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ex.Languages, ",") != "en,ko-KR" || ex.Plates[1].Caption["en"] != "Second plate" || ex.Plates[1].Caption["ko-KR"] != "둘째" {
+		t.Errorf("languages %v, caption %v", ex.Languages, ex.Plates[1].Caption)
+	}
+	ps, _ := Validate(ex, ValidateOptions{})
+	for _, p := range ps {
+		if strings.Contains(p.Msg, "not in languages") {
+			t.Error(p)
+		}
+	}
 }

@@ -45,6 +45,8 @@ decodes every image once, and writes the selected formats into OUT:
   OUT/iiif/collection.json         tiles under OUT/iiif/<slug>/; the collection of
                                    every exhibition built into OUT
   OUT/bags/<slug>.zip              the BagIt 1.0 archive
+  OUT/<slug>/index.html            index pages (site): plates, deep zoom, links;
+  OUT/index.html                   every exhibition in OUT (vitrine serve OUT)
 
 Outputs are written under a temporary name inside OUT and moved into place
 only when every format succeeded: a failed or interrupted build leaves the
@@ -81,6 +83,9 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%w: --base-url %q is not an http(s) URL", errUsage, opts.baseURL)
 	}
+	if u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(opts.baseURL, " \t\n\"<>\\^`{|}") || u.User != nil {
+		return fmt.Errorf("%w: --base-url %q: give a plain http(s) address without spaces, user, query (?) or fragment (#); IIIF ids are made by appending paths to it", errUsage, opts.baseURL)
+	}
 	base := strings.TrimSuffix(opts.baseURL, "/") + "/"
 	selected, err := exporters.Select(all, opts.formats)
 	if err != nil {
@@ -114,6 +119,14 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	}
 	for _, e := range selected {
 		b.Formats = append(b.Formats, e.Name())
+	}
+	// Options that cannot work are usage errors, found before any image is read.
+	for _, e := range selected {
+		if c, ok := e.(exporters.Checker); ok {
+			if err := c.Check(b); err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+		}
 	}
 	var derivers []assets.Deriver
 	seen := map[string]bool{}

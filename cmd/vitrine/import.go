@@ -75,6 +75,9 @@ punctuation, gaps and repeats in the numbering, lines it did not understand
 (kept as notes) and the navigation leftovers it dropped.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := refuseOverwrite(o); err != nil {
+				return err
+			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
@@ -115,6 +118,9 @@ exactly, then ignoring Unicode normalization (NFC/NFD). Images outside DIR
 are copied into DIR/images/.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := refuseOverwrite(o); err != nil {
+				return err
+			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
@@ -176,13 +182,24 @@ func printNotices(w io.Writer, file string, notes []importer.Notice) {
 // Validate) and writes it: first the image copies, each to a temporary name
 // then renamed, then the exhibition file atomically. On any error nothing
 // stays behind.
-func finishImport(a *app, o *importOptions, ex *model.Exhibition, copies []importer.Copy) error {
-	if !o.force {
-		for _, n := range model.FileNames {
-			if _, err := os.Lstat(filepath.Join(o.out, n)); err == nil {
-				return fmt.Errorf("%s already exists; use --force to replace it\nnothing was written", filepath.Join(o.out, n))
-			}
+// refuseOverwrite fails when o.out already holds an exhibition file and
+// --force is not given. It runs before the import, so that the refusal is
+// not buried under the import's notices, and again before writing.
+func refuseOverwrite(o *importOptions) error {
+	if o.force {
+		return nil
+	}
+	for _, n := range model.FileNames {
+		if _, err := os.Lstat(filepath.Join(o.out, n)); err == nil {
+			return fmt.Errorf("%s already exists; use --force to replace it\nnothing was written", filepath.Join(o.out, n))
 		}
+	}
+	return nil
+}
+
+func finishImport(a *app, o *importOptions, ex *model.Exhibition, copies []importer.Copy) error {
+	if err := refuseOverwrite(o); err != nil {
+		return err
 	}
 	data, err := model.Marshal(ex)
 	if err != nil {

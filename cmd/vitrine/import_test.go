@@ -37,6 +37,10 @@ func TestImportTextCLI(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "--force") {
 		t.Fatalf("second import: exit %d, %s", code, errs)
 	}
+	// The refusal comes first, not after the import's notices.
+	if strings.Contains(errs, "cut short") {
+		t.Errorf("the refused import printed its notices:\n%s", errs)
+	}
 	again, _ := os.ReadFile(filepath.Join(dir, "exhibition.yaml"))
 	if !bytes.Equal(first, again) {
 		t.Fatal("file changed without --force")
@@ -117,8 +121,8 @@ func TestInitCLI(t *testing.T) {
 	if code, _, errs := runCLI(t, "validate", dir); code != 0 {
 		t.Fatalf("validate: %s", errs)
 	}
-	if code, _, _ := runCLI(t, "init", dir); code != 1 {
-		t.Fatalf("second init without --force: exit %d", code)
+	if code, _, errs := runCLI(t, "init", dir); code != 1 || strings.Contains(errs, "guess:") {
+		t.Fatalf("second init without --force: exit %d; the refusal must come before the notices:\n%s", code, errs)
 	}
 }
 

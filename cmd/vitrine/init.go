@@ -25,6 +25,9 @@ It never replaces an existing exhibition file without --force.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
 			o.out = dir
+			if err := refuseOverwrite(o); err != nil {
+				return err
+			}
 			ex, notes, err := folderimport.Import(dir, folderimport.Options{
 				Title: o.title, Lang: o.lang, Slug: o.slug, Rights: o.rights,
 			})

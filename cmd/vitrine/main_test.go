@@ -70,6 +70,9 @@ func TestExitCodes(t *testing.T) {
 		{"unknown format", []string{"build", good, "-o", t.TempDir(), "--formats", "pdf"}, 2, "", "unknown format pdf"},
 		{"bad base url", []string{"build", good, "-o", t.TempDir(), "--base-url", "ftp://x"}, 2, "", "not an http(s) URL"},
 		{"completion", []string{"completion", "bash"}, 0, "bash completion", ""},
+		{"base url with query", []string{"build", good, "-o", t.TempDir(), "--base-url", "https://example.org/sub?x=1"}, 2, "", "without spaces, user, query"},
+		{"epub language not in exhibition", []string{"build", good, "-o", t.TempDir(), "--epub-lang", "fr"}, 2, "", "--epub-lang fr: the exhibition's languages are [en]"},
+		{"bag includes a format not built", []string{"build", good, "-o", t.TempDir(), "--formats", "bagit", "--bag-include", "epub"}, 2, "", "--bag-include epub: the epub format is not part of this build"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/vitrine-tools/vitrine/exporters/bagit"
 	"github.com/vitrine-tools/vitrine/exporters/epub"
 	"github.com/vitrine-tools/vitrine/exporters/iiif"
+	"github.com/vitrine-tools/vitrine/exporters/site"
 )
 
 // version is vitrine's version; release builds set it with
@@ -20,12 +21,14 @@ import (
 var version = "0.1.0-dev"
 
 // allExporters is the explicit list of output formats, in the order they run:
-// the bag comes last so it can include what the others wrote.
+// the bag comes after the formats it can include, and the site (index pages)
+// last, since it reads the IIIF manifest back and links to everything.
 func allExporters() []exporters.Exporter {
 	return []exporters.Exporter{
 		epub.New(),
 		iiif.New(),
 		bagit.New(),
+		site.New(),
 	}
 }
 
@@ -68,6 +71,7 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 		newValidateCmd(a),
 		newBuildCmd(a),
 		newVerifyCmd(a),
+		newServeCmd(a),
 		newVersionCmd(a),
 		newImportCmd(a),
 		newInitCmd(a),

@@ -33,7 +33,7 @@ Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			ex, _, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
+			ex, _, err := loadAndCheck(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels}, "")
 			if err != nil {
 				return err
 			}
@@ -45,26 +45,39 @@ Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.`,
 	return c
 }
 
-// loadAndValidate loads and validates, printing every problem to w. It
-// returns exitError{1} when there are errors (already printed).
+// loadAndValidate loads and validates for a command that writes, printing
+// every problem to w. It returns exitError{1} when there are errors
+// (already printed).
 func loadAndValidate(w io.Writer, dir string, opt model.ValidateOptions) (*model.Exhibition, map[string]model.ImageInfo, error) {
+	return loadAndCheck(w, dir, opt, "; nothing was written")
+}
+
+// loadAndCheck is loadAndValidate with the end of its summary line given:
+// "validate" writes nothing, so it does not say so. When the file itself
+// cannot be read (syntax, unknown or repeated fields) the other checks have
+// not run yet, and the summary says that too.
+func loadAndCheck(w io.Writer, dir string, opt model.ValidateOptions, suffix string) (*model.Exhibition, map[string]model.ImageInfo, error) {
 	ex, err := model.Load(dir)
 	if err != nil {
 		var ps *model.Problems
 		if errors.As(err, &ps) {
-			all := *ps
-			if ex != nil {
-				// Read whole despite the problems: validate it too, so
-				// that every problem is reported in this run.
-				more, _ := model.Validate(ex, opt)
-				all = append(all, more...)
-				sort.SliceStable(all, func(i, j int) bool {
-					a, b := all[i].Pos, all[j].Pos
-					return a.Line < b.Line || (a.Line == b.Line && a.Col < b.Col)
-				})
+			if ex == nil {
+				printProblems(w, *ps)
+				fmt.Fprintf(w, "%d error(s)%s; the images, languages, rights and dates are checked once the file reads without errors\n", len(ps.Errors()), suffix)
+				return nil, nil, exitError{exitFail}
 			}
+			// Read whole despite the problems (unknown fields, escaped
+			// control characters): validate it too, so that every problem
+			// is reported in this run, in the order of the file.
+			all := *ps
+			more, _ := model.Validate(ex, opt)
+			all = append(all, more...)
+			sort.SliceStable(all, func(i, j int) bool {
+				a, b := all[i].Pos, all[j].Pos
+				return a.Line < b.Line || (a.Line == b.Line && a.Col < b.Col)
+			})
 			printProblems(w, all)
-			fmt.Fprintf(w, "%d error(s); nothing was written\n", len(all.Errors()))
+			fmt.Fprintf(w, "%d error(s), %d warning(s)%s\n", len(all.Errors()), len(all.Warnings()), suffix)
 			return nil, nil, exitError{exitFail}
 		}
 		return nil, nil, err
@@ -72,7 +85,7 @@ func loadAndValidate(w io.Writer, dir string, opt model.ValidateOptions) (*model
 	ps, infos := model.Validate(ex, opt)
 	printProblems(w, ps)
 	if ps.HasErrors() {
-		fmt.Fprintf(w, "%d error(s), %d warning(s); nothing was written\n", len(ps.Errors()), len(ps.Warnings()))
+		fmt.Fprintf(w, "%d error(s), %d warning(s)%s\n", len(ps.Errors()), len(ps.Warnings()), suffix)
 		return nil, nil, exitError{exitFail}
 	}
 	return ex, infos, nil

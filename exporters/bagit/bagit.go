@@ -13,6 +13,7 @@
 package bagit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -136,6 +137,21 @@ func (e *Exporter) Resolve() (Options, error) {
 	return o, nil
 }
 
+// Check implements exporters.Checker: the bag options must parse, and every
+// format named in --bag-include must be part of this build.
+func (e *Exporter) Check(b *exporters.Build) error {
+	opt, err := e.Resolve()
+	if err != nil {
+		return err
+	}
+	for _, in := range opt.Include {
+		if !b.Has(in) {
+			return fmt.Errorf("--bag-include %s: the %s format is not part of this build; add it to --formats (e.g. --formats %s,bagit)", in, in, in)
+		}
+	}
+	return nil
+}
+
 // Export implements exporters.Exporter: it writes bags/<slug>.zip (or .tar,
 // or the folder bags/<slug>/) through b.Out.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
@@ -195,7 +211,7 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	var pis []PlateImage
 	for _, p := range ex.Plates {
 		for i, im := range p.Images {
-			pis = append(pis, PlateImage{Plate: p.Number, Index: i + 1, Count: len(p.Images), Path: im.Path})
+			pis = append(pis, PlateImage{Plate: p.Number, Index: i + 1, Count: len(p.Images), Path: im.Path, Format: b.Images[im.Path].Format})
 		}
 	}
 	images := ImageNames(pis)
@@ -216,11 +232,16 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images)})
 
 	// The exhibition as loaded and as written.
-	js, err := json.MarshalIndent(ex, "", "  ")
-	if err != nil {
+	// Written as the IIIF exporter writes its copy (no \u003c for "<"), so
+	// that both are the same bytes.
+	var js bytes.Buffer
+	enc := json.NewEncoder(&js)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(ex); err != nil {
 		return nil, fmt.Errorf("exhibition as JSON: %w", err)
 	}
-	bag.Payload = append(bag.Payload, File{Path: "data/exhibition.json", Data: append(js, '\n')})
+	bag.Payload = append(bag.Payload, File{Path: "data/exhibition.json", Data: js.Bytes()})
 	if len(ex.Raw) > 0 {
 		name := "data/exhibition.yaml"
 		if ext := strings.ToLower(path.Ext(ex.File)); ext == ".json" {

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -485,5 +487,52 @@ func TestWriterRefusesUnsafeNames(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want %q", tc.bag, err, tc.want)
 		}
+	}
+}
+
+// TestExhibitionJSONPlain: the bag's data/exhibition.json keeps "<", ">"
+// and "&" as written, as the IIIF exporter's exhibition.json does, so the
+// two copies of the exhibition made by one build are the same bytes.
+func TestExhibitionJSONPlain(t *testing.T) {
+	dir := fixtureDir(t)
+	yaml := strings.Replace(fixtureYAML, "subtitle: Photographs", "subtitle: \"Photographs <1950> & after\"", 1)
+	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := exportBag(t, prepare(t, dir))
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	got := string(readZipEntry(t, zr, "test-show/data/exhibition.json"))
+	if !strings.Contains(got, `"Photographs <1950> & after"`) {
+		t.Errorf("data/exhibition.json escapes the subtitle:\n%s", got)
+	}
+}
+
+// TestMisnamedMaster: a PNG named .jpg is stored in the bag under a .png
+// name, so that format identification and the name agree; names.tsv keeps
+// the original name.
+func TestMisnamedMaster(t *testing.T) {
+	dir := fixtureDir(t)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "verso.jpg"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := exportBag(t, prepare(t, dir))
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	if got := readZipEntry(t, zr, "test-show/data/images/plate-021a-2.png"); !bytes.Equal(got, buf.Bytes()) {
+		t.Error("the PNG master is not stored as plate-021a-2.png")
+	}
+	if tsv := string(readZipEntry(t, zr, "test-show/data/names.tsv")); !strings.Contains(tsv, "data/images/plate-021a-2.png\t21a\t2\tverso.jpg") {
+		t.Errorf("names.tsv:\n%s", tsv)
 	}
 }

@@ -134,6 +134,10 @@ type PlateImage struct {
 	Index int // 1-based position among the plate's images
 	Count int // number of images of the plate
 	Path  string
+	// Format is the format found in the file ("jpeg", "png", "tiff"), or
+	// "". A name whose extension says otherwise gets the format's
+	// extension, so that format identification tools agree with it.
+	Format string
 }
 
 // ImageNames gives each distinct image path a safe, unique file name derived
@@ -161,6 +165,9 @@ func ImageNames(images []PlateImage) []ImageEntry {
 		if ext != "" {
 			ext = "." + strings.TrimPrefix(ext, ".")
 		}
+		if e := formatExt(im.Format, ext); e != "" {
+			ext = e
+		}
 		name := base + ext
 		for k := 2; used[strings.ToLower(name)]; k++ {
 			name = fmt.Sprintf("%s-x%d%s", base, k, ext)
@@ -169,4 +176,26 @@ func ImageNames(images []PlateImage) []ImageEntry {
 		out = append(out, ImageEntry{Name: name, Plate: im.Plate, Index: im.Index, Original: im.Path})
 	}
 	return out
+}
+
+// formatExt returns the extension to use for a file of the given format
+// whose name ends in ext, or "" to keep ext (it fits, or the format is not
+// known).
+func formatExt(format, ext string) string {
+	fits := map[string][]string{
+		"jpeg": {".jpg", ".jpeg", ".jpe", ".jfif"},
+		"png":  {".png"},
+		"tiff": {".tif", ".tiff"},
+		"gif":  {".gif"},
+		"webp": {".webp"},
+	}[format]
+	if fits == nil {
+		return ""
+	}
+	for _, f := range fits {
+		if ext == f {
+			return ""
+		}
+	}
+	return fits[0]
 }

@@ -395,12 +395,14 @@ func TestSafeNames(t *testing.T) {
 		{Plate: "2", Index: 2, Count: 2, Path: "v.jpg"},
 		{Plate: "3", Index: 1, Count: 1, Path: "r.jpg"},
 		{Plate: "한글", Index: 1, Count: 1, Path: "k.png"},
+		{Plate: "7", Index: 1, Count: 2, Path: "png-named.jpg", Format: "png"},
+		{Plate: "7", Index: 2, Count: 2, Path: "scan.JPEG", Format: "jpeg"},
 	})
 	var got []string
 	for _, n := range names {
 		got = append(got, n.Name)
 	}
-	if strings.Join(got, " ") != "plate-001.tif plate-001-x2.tif plate-002-1.jpg plate-002-2.jpg plate-n006.png" {
+	if strings.Join(got, " ") != "plate-001.tif plate-001-x2.tif plate-002-1.jpg plate-002-2.jpg plate-n006.png plate-007-1.png plate-007-2.jpeg" {
 		t.Errorf("names: %v", got)
 	}
 }

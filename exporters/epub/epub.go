@@ -55,6 +55,16 @@ func New() *Exporter { return &Exporter{MaxEdge: DefaultMaxEdge} }
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "epub" }
 
+// Check implements exporters.Checker: --epub-lang must be one of the
+// exhibition's languages.
+func (e *Exporter) Check(b *exporters.Build) error {
+	ex := b.Exhibition
+	if e.Lang != "" && !slices.Contains(ex.Languages, e.Lang) {
+		return fmt.Errorf("--epub-lang %s: the exhibition's languages are %v; choose one of them", e.Lang, ex.Languages)
+	}
+	return nil
+}
+
 // AddFlags implements exporters.Flagger: --epub-lang and --epub-max-edge.
 func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&e.Lang, "epub-lang", "", "language of the EPUB catalogue, one of the exhibition's languages (default: its first); captions in the other languages are shown alongside")
@@ -80,11 +90,12 @@ func (e *Exporter) Derivers(*exporters.Build) []assets.Deriver {
 // b.Out/epub/<slug>.epub and declares it as a product.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	ex := b.Exhibition
+	if err := e.Check(b); err != nil {
+		return err
+	}
 	lang := e.Lang
 	if lang == "" {
 		lang = ex.Lang()
-	} else if !slices.Contains(ex.Languages, lang) {
-		return fmt.Errorf("--epub-lang %s: the exhibition's languages are %v; choose one of them", lang, ex.Languages)
 	}
 	if !langTagRe.MatchString(lang) {
 		return fmt.Errorf("language %q is not a BCP 47 tag; fix languages: in %s", lang, ex.File)

@@ -579,3 +579,44 @@ func TestCollectionOtherBaseURL(t *testing.T) {
 		t.Errorf("old manifest listed as %v", old)
 	}
 }
+
+// TestCanvasLabelsDistinctInEveryLanguage: the canvases of a plate with
+// several images have different labels in every language of the caption,
+// also in a language vitrine has no word "Image" for (ar) and when an
+// image's own label is given in one language only.
+func TestCanvasLabelsDistinctInEveryLanguage(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "exhibition.yaml"), []byte(`slug: three
+languages: [en, ar, ko]
+title: {en: Three, ar: ثلاثة, ko: 셋}
+rights: http://creativecommons.org/licenses/by/4.0/
+plates:
+  - number: "1"
+    caption: {en: Rice, ar: الأرز, ko: 쌀}
+    images:
+      - {path: a.jpg}
+      - {path: b.jpg, label: {en: verso}}
+      - {path: c.jpg}
+`))
+	for _, n := range []string{"a.jpg", "b.jpg", "c.jpg"} {
+		writeFile(t, filepath.Join(dir, n), encodeJPEG(t, testImage(40, 30)))
+	}
+	out := t.TempDir()
+	build(t, dir, out, buildOpts{})
+	m := readJSON(t, filepath.Join(out, "iiif/three/manifest.json"))
+	seen := map[string]bool{}
+	for _, c := range m["items"].([]any) {
+		label := c.(map[string]any)["label"].(map[string]any)
+		for _, l := range []string{"en", "ar", "ko"} {
+			vs, ok := label[l].([]any)
+			if !ok {
+				t.Fatalf("canvas label without %s: %v", l, label)
+			}
+			key := l + ":" + vs[0].(string)
+			if seen[key] {
+				t.Errorf("two canvases labelled %q", key)
+			}
+			seen[key] = true
+		}
+	}
+}

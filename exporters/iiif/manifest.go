@@ -270,6 +270,13 @@ func (m *manifestBuilder) canvas(p *model.Plate, j int) canvas {
 		for k, v := range suffix {
 			suffix[k] = []string{" (" + v[0] + ")"}
 		}
+		// A language of the caption that the image label (or vitrine's
+		// word "Image") lacks still tells the canvases apart.
+		for k := range label {
+			if _, ok := suffix[k]; !ok {
+				suffix[k] = []string{fmt.Sprintf(" (%d/%d)", j+1, len(p.Images))}
+			}
+		}
 		label = concat(label, suffix)
 	}
 	body := pi.body

@@ -62,7 +62,9 @@ const (
 var Columns = map[string]Field{
 	"number": Number, "no": Number, "no.": Number, "nr": Number, "#": Number, "id": Number,
 	"pid": Number, "identifier": Number, "plate": Number, "plate number": Number,
-	"object number": Number, "inventory number": Number,
+	"object number": Number, "inventory number": Number, "object no": Number, "object id": Number,
+	"accession number": Number, "accession no": Number, "inventory no": Number, "inv no": Number,
+	"catalogue number": Number, "catalog number": Number, "cat no": Number, "plate no": Number,
 	"title": Caption, "caption": Caption, "label": Caption,
 	"creator": Creator, "artist": Creator, "photographer": Creator, "maker": Creator, "author": Creator,
 	"date": Date, "_date": Date, "year": Date, "date created": Date,
@@ -71,11 +73,33 @@ var Columns = map[string]Field{
 	"credit": Credit, "credit line": Credit, "creditline": Credit, "credit_line": Credit,
 	"rights": Rights, "license": Rights, "licence": Rights, "rights statement": Rights,
 	"image": Images, "images": Images, "file": Images, "files": Images, "filename": Images,
-	"file name": Images, "image file": Images,
+	"file name": Images, "image file": Images, "image filename": Images, "image file name": Images,
+	"image name": Images, "image files": Images, "filenames": Images, "file names": Images,
 	"alt": Alt, "alt text": Alt, "alttext": Alt, "alt_text": Alt,
 	"description": Description,
 	"section":     Section,
 	"place":       Place, "location": Place,
+}
+
+// lookupColumn finds the field of a header key (lower case, spaces
+// collapsed), ignoring full stops and "_" or "-" between words, so that
+// "Object No.", "object_number" and "Image-Filename" are recognized.
+func lookupColumn(key string) (Field, bool) {
+	if f, ok := Columns[key]; ok {
+		return f, true
+	}
+	k := strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(key)
+	k = strings.TrimSpace(spaceRe.ReplaceAllString(k, " "))
+	if f, ok := Columns[k]; ok {
+		return f, true
+	}
+	for name, f := range Columns {
+		n := strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(name)
+		if strings.TrimSpace(spaceRe.ReplaceAllString(n, " ")) == k {
+			return f, true
+		}
+	}
+	return "", false
 }
 
 // textFields may carry a language: "title:ko", "caption [ar]".
@@ -85,6 +109,10 @@ var (
 	langColRe = regexp.MustCompile(`^(.*?)\s*(?::|\[|\()\s*([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*)\s*[\])]?$`)
 	rightsRe  = regexp.MustCompile(`^http://(creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z-]+)?/?|rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$`)
 	spaceRe   = regexp.MustCompile(`\s+`)
+	// sepLineRe is Excel's first line naming the delimiter: "sep=;".
+	sepLineRe = regexp.MustCompile(`^(?i:sep)=([,;\t|])[ \t]*(\r?\n)`)
+	// qualifierRe splits "date (circa)" into the field name and a qualifier.
+	qualifierRe = regexp.MustCompile(`^(.*?)\s*(?:\(|\[)[^\])]*(?:\)|\])$`)
 )
 
 // Options tune Import.
@@ -137,8 +165,19 @@ func Import(data []byte, opt Options) (*Result, error) {
 	if opt.Rights == "" {
 		opt.Rights = UndeterminedRights
 	}
+	// Excel's "sep=;" first line names the delimiter. It is blanked, not
+	// cut, so that line numbers stay those of the file (the reader skips
+	// empty lines).
+	comma := rune(0)
+	if m := sepLineRe.FindSubmatch(data); m != nil {
+		comma = rune(m[1][0])
+		data = data[len(m[0])-len(m[2]):]
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = delimiter(data)
+	if comma != 0 {
+		r.Comma = comma
+	}
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err == io.EOF {
@@ -171,7 +210,7 @@ func Import(data []byte, opt Options) (*Result, error) {
 		cols[i].header = h
 		key := strings.ToLower(spaceRe.ReplaceAllString(h, " "))
 		key = strings.TrimSuffix(key, ":")
-		f, ok := Columns[key]
+		f, ok := lookupColumn(key)
 		lang := ""
 		if !ok {
 			if m := langColRe.FindStringSubmatch(key); m != nil {
@@ -181,6 +220,15 @@ func Import(data []byte, opt Options) (*Result, error) {
 					} else {
 						notice(1, h, importer.Guess, "%q is not a BCP 47 language tag; the column is kept as extra metadata", m[2])
 					}
+				}
+			}
+		}
+		if !ok {
+			// "Date (circa)", "Caption [draft]": a qualifier that is not a
+			// language tag; the column fills the field it names.
+			if m := qualifierRe.FindStringSubmatch(key); m != nil {
+				if f, ok = lookupColumn(m[1]); ok {
+					notice(1, h, importer.Guess, "column %q read as %s", h, f)
 				}
 			}
 		}
@@ -206,6 +254,10 @@ func Import(data []byte, opt Options) (*Result, error) {
 	}
 	if !hasCaption {
 		return nil, fmt.Errorf("%w: line 1: no caption column; name one of the columns \"title\", \"caption\" or \"label\" (columns: %s)", ErrInvalid, strings.Join(header, ", "))
+	}
+
+	if _, ok := taken[string(Images)]; !ok {
+		notice(1, "", importer.Guess, "no image column (image, file, filename, image filename, ...): the plates have no images; name the column that lists the image files so (columns: %s)", strings.Join(header, ", "))
 	}
 
 	title := opt.Title

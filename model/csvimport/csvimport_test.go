@@ -202,3 +202,58 @@ func TestImportErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestImportExcelHeaders: headers as collection spreadsheets write them
+// ("Object No.", "Date (circa)", "Image filename") fill their fields instead
+// of being kept as extra metadata, which left every plate without its image
+// or date.
+func TestImportExcelHeaders(t *testing.T) {
+	imgs := t.TempDir()
+	if err := os.WriteFile(filepath.Join(imgs, "IMG 0001.JPG"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := "\ufeff\"Object No.\";\"Title (EN)\";\"Date (circa)\";\"Photographer \";\"Image filename\";Notes\r\n" +
+		"A-12;Harbour;c. 1953;Kim;IMG 0001.JPG;x\r\n"
+	res, err := Import([]byte(in), Options{Title: "T", ImagesDir: imgs, OutDir: imgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Exhibition.Plates[0]
+	if p.Number != "A-12" || p.Date.Text != "c. 1953" || p.Creator != "Kim" || len(p.Images) != 1 || p.Images[0].Path != "IMG 0001.JPG" {
+		t.Errorf("plate number %q date %q creator %q images %v", p.Number, p.Date.Text, p.Creator, p.Images)
+	}
+	if got := fields(p.Metadata); got != "Notes=x" {
+		t.Errorf("metadata %s, want only Notes=x", got)
+	}
+}
+
+// TestImportNoImageColumn: a sheet whose image column is not recognized
+// says so instead of silently giving every plate no image.
+func TestImportNoImageColumn(t *testing.T) {
+	res, err := Import([]byte("title,Scan\nA,a.jpg\n"), Options{Title: "T", ImagesDir: t.TempDir(), OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range res.Notices {
+		if strings.Contains(n.Msg, "no image column") && strings.Contains(n.Msg, "Scan") {
+			return
+		}
+	}
+	t.Errorf("no notice about the missing image column: %v", res.Notices)
+}
+
+// TestImportExcelSepLine: Excel's "sep=;" first line sets the delimiter and
+// is not taken for the header; line numbers stay those of the file.
+func TestImportExcelSepLine(t *testing.T) {
+	res, err := Import([]byte("\ufeffsep=;\r\nNo.;Title;Date\r\n1;A, b;1950\r\n"), Options{Title: "T", ImagesDir: t.TempDir(), OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := res.Exhibition.Plates[0]; p.Number != "1" || p.Caption.Get("en") != "A, b" || p.Date.Text != "1950" {
+		t.Errorf("plate %+v", p)
+	}
+	_, err = Import([]byte("sep=,\nnumber,title\n1,\n"), Options{Title: "T", ImagesDir: t.TempDir(), OutDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("error should name line 3: %v", err)
+	}
+}

@@ -160,6 +160,9 @@ func plate(path, name string, n int, lang string, notice func(string, importer.K
 		return p, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() == 0 {
+		return p, fmt.Errorf("the file is empty (0 bytes): copy it again from its source, or move it out of the folder")
+	}
 	if _, _, err := image.DecodeConfig(f); err != nil {
 		return p, fmt.Errorf("not a readable image (%v); re-export it or move it out of the folder", err)
 	}
@@ -200,7 +203,12 @@ func plate(path, name string, n int, lang string, notice func(string, importer.K
 	}
 	if m.Date != "" {
 		if norm, ok := metaDate(m.Date); ok {
-			p.Date = model.Date{Text: m.Date, Normalized: norm}
+			// The embedded form ("1951:06:25 10:00:00", "19510625") is
+			// for machines; the catalogue shows the date it stands for.
+			p.Date = model.Date{Text: norm, Normalized: norm}
+			if m.Date != norm {
+				p.Date.Note = fmt.Sprintf("from the image's embedded metadata, where it reads %q", m.Date)
+			}
 		} else {
 			p.Date = model.Date{Text: m.Date}
 			p.Date.Normalized, p.Date.Note, err = model.Normalize(m.Date)

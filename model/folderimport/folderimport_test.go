@@ -55,6 +55,11 @@ func TestImportFolder(t *testing.T) {
 		if got != w {
 			t.Errorf("plate %d:\n got %+v\nwant %+v", i+1, got, w)
 		}
+		// A date from embedded metadata is shown as the date, not as the
+		// EXIF or IPTC string ("1951:06:25 10:00:00").
+		if strings.Contains(p.Date.Text, ":") {
+			t.Errorf("plate %d date text %q is the embedded form", i+1, p.Date.Text)
+		}
 		if p.Number != strconv.Itoa(i+1) {
 			t.Errorf("plate %d numbered %q", i+1, p.Number)
 		}
@@ -78,8 +83,10 @@ func TestImportFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps, infos := model.Validate(back, model.ValidateOptions{})
-	if len(ps) > 0 {
-		t.Errorf("validate: %v", ps)
+	for _, p := range ps {
+		if p.Path != "edition" { // an import has no edition date yet
+			t.Errorf("validate: %v", p)
+		}
 	}
 	if len(infos) != 7 {
 		t.Errorf("validated %d images", len(infos))
@@ -130,5 +137,18 @@ func TestNaturalOrderAndNameDates(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("metaDate(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestImportFolderEmptyFile: a zero-byte image (an interrupted copy) is
+// named as empty, not as an image of unknown format.
+func TestImportFolderEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "scan.jpg"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Import(dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "scan.jpg") || !strings.Contains(err.Error(), "empty (0 bytes)") {
+		t.Fatalf("want scan.jpg named as empty, got %v", err)
 	}
 }

@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vitrine-tools/vitrine/model"
 	"github.com/vitrine-tools/vitrine/model/importer"
@@ -50,7 +52,11 @@ type Options struct {
 var ErrNoCaptions = errors.New("no numbered captions")
 
 var (
-	captionRe = regexp.MustCompile(`^(\d{1,3})([a-zA-Z]?)[.)]\s+(\S.*)$`)
+	// captionRe matches a numbered caption line: "1. text", "2) text",
+	// "3: text", "4 - text" (also en and em dashes), "5.Text" with no space,
+	// each optionally after "Fig.", "Figure", "Plate", "Pl.", "No." or
+	// "Cat.". Groups: number, letter, separator, text.
+	captionRe = regexp.MustCompile(`^(?:(?i:fig(?:ure)?|plate|pl|no|nr|cat)\.?\s*)?(\d{1,3})([a-zA-Z]?)([.):]\s+|\s+[-–—]\s+|\.)(\S.*)$`)
 	// Navigation leftovers of a web page.
 	navRe = regexp.MustCompile(`(?i)^(?:<<|«|‹|←|<)\s*.*$|^.*\s*(?:>>|»|›|→)$|^(?:previous|next|back|back to top|top|home|print|share|close|more|menu|search|previous exhibition|next exhibition|previous page|next page)$`)
 	// Terminal punctuation, possibly followed by closing quotes or brackets.
@@ -59,6 +65,36 @@ var (
 	symbolsRe = regexp.MustCompile(`^[\p{P}\p{S}\p{N}\s]+$`)
 	spaceRe   = regexp.MustCompile(`[ \t\p{Zs}]+`)
 )
+
+// numberLikeRe is a line that begins like a caption number vitrine does not
+// take for one: a Roman numeral ("IV."), "12bis.", "#3".
+var numberLikeRe = regexp.MustCompile(`^(?:[IVXLC]{1,6}[.)]|\d{1,3}[a-z]{2,4}[.)]|#\s?\d{1,3}\b)\s`)
+
+// firstWords returns the first few words of s, for a notice.
+func firstWords(s string) string {
+	f := strings.Fields(s)
+	if len(f) > 4 {
+		return strings.Join(f[:4], " ") + "…"
+	}
+	return s
+}
+
+// parseCaption splits a numbered caption line into its number, sub-letter
+// and text. A full stop with no space after it ("10.Caption") counts only
+// before a capital letter, so that "1.5 metres" is not a caption.
+func parseCaption(text string) (num, letter, rest string, ok bool) {
+	m := captionRe.FindStringSubmatch(text)
+	if m == nil {
+		return "", "", "", false
+	}
+	if m[3] == "." {
+		r, _ := utf8.DecodeRuneInString(m[4])
+		if !unicode.IsUpper(r) {
+			return "", "", "", false
+		}
+	}
+	return m[1], m[2], m[4], true
+}
 
 // dangling are words a complete English caption does not end on.
 var dangling = map[string]bool{
@@ -135,7 +171,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 
 	first := -1
 	for i, l := range body {
-		if captionRe.MatchString(l.text) {
+		if _, _, _, ok := parseCaption(l.text); ok {
 			first = i
 			break
 		}
@@ -201,12 +237,12 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 			blanks++
 			continue
 		}
-		if m := captionRe.FindStringSubmatch(l.text); m != nil {
+		if num, letter, rest, ok := parseCaption(l.text); ok {
 			if c != nil {
 				c.gap = blanks
 			}
-			c = &caption{number: strings.TrimLeft(m[1], "0") + strings.ToLower(m[2]), line: l.n, parts: []string{m[3]}}
-			if c.number == strings.ToLower(m[2]) {
+			c = &caption{number: strings.TrimLeft(num, "0") + strings.ToLower(letter), line: l.n, parts: []string{rest}}
+			if c.number == strings.ToLower(letter) {
 				c.number = "0" + c.number
 			}
 			caps = append(caps, c)
@@ -228,6 +264,9 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 			exNotes = append(exNotes, fmt.Sprintf("Line %d of the source, not understood by the importer and kept here: %s", l.n, l.text))
 			blanks = 0
 			continue
+		}
+		if numberLikeRe.MatchString(l.text) {
+			notice(l.n, importer.Numbering, "%q starts like a numbered caption but is not numbered as vitrine reads captions (1. 2) 3 - Fig. 4.); it was joined to caption %s: if it is a caption of its own, number it so and import again", firstWords(l.text), c.number)
 		}
 		c.parts = append(c.parts, l.text)
 		blanks = 0
@@ -290,7 +329,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 				k++
 			}
 			notice(x.line, importer.Numbering, "number %s repeats the caption of line %d; this plate is numbered %s", x.number, at, num)
-		} else if !sub && prev > 0 && n != prev+1 {
+		} else if prev > 0 && n != prev+1 {
 			switch {
 			case n == prev:
 			case n > prev+1 && n-prev-1 == 1:
@@ -304,7 +343,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 			notice(x.line, importer.Numbering, "the first caption is number %d, not 1", n)
 		}
 		seen[num] = x.line
-		if !sub {
+		if !sub || n > prev { // "4a" after "3" is number 4
 			prev = n
 		}
 		capText := strings.Join(x.parts, " ")
