@@ -2,8 +2,11 @@ package assets
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/color"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -79,4 +82,26 @@ func decodedCost(cfg image.Config, fileSize int64) int64 {
 		bpp = 4 + 4 // paletted or alpha images are flattened into a copy
 	}
 	return fileSize + px*bpp + px*4/3 + px/4*4
+}
+
+// ParseSize reads a size in bytes: a number with an optional unit B, KB, MB,
+// GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), e.g. "512MiB".
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if len(t) > len(u.suffix) && strings.EqualFold(t[len(t)-len(u.suffix):], u.suffix) {
+			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(t, 64)
+	if err != nil || n <= 0 || n*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("%q is not a size such as 512MiB or 2GiB", s)
+	}
+	return int64(n * float64(mult)), nil
 }

@@ -71,14 +71,18 @@ func (p *Progress) begin(total int, allBytes int64) {
 	}
 }
 
-// step records one finished master and its line.
-func (p *Progress) step(size int64, line string) {
+// step records one finished master and its line; on a bar, only problem
+// lines are printed (above the bar).
+func (p *Progress) step(size int64, line string, problem bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
 	p.bytes += size
 	if p.bar {
 		p.clear()
+		if problem {
+			fmt.Fprintln(p.w, line)
+		}
 		p.draw()
 		return
 	}

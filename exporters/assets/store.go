@@ -256,10 +256,7 @@ func (s *Store) Run(ctx context.Context, derivers []Deriver) error {
 					m := s.Master(rel)
 					line = fmt.Sprintf("%s: %dx%d %s, %s, %s (%.1f s)", rel, m.Width, m.Height, m.Format, mb(m.Size), how, time.Since(t0).Seconds())
 				}
-				if err != nil && ctx.Err() == nil {
-					fmt.Fprintln(s.prog, err.Error())
-				}
-				s.prog.step(size, line)
+				s.prog.step(size, line, err != nil && ctx.Err() == nil)
 			}
 		}()
 	}

@@ -451,7 +451,7 @@ func TestProgress(t *testing.T) {
 	p.now = func() time.Time { return clockAt }
 	p.begin(4, 400e6)
 	clockAt = clockAt.Add(10 * time.Second)
-	p.step(100e6, "x")
+	p.step(100e6, "x", false)
 	fmt.Fprintln(p, "a warning")
 	p.end("done")
 	out := term.String()
@@ -460,5 +460,18 @@ func TestProgress(t *testing.T) {
 	}
 	if !strings.Contains(out, "\r\x1b[Ka warning\n") || !strings.HasSuffix(out, "\r\x1b[Kdone\n") {
 		t.Errorf("other output not printed on a cleared line:\n%q", out)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "1GiB": 1 << 30, "2 GB": 2e9, "1048576": 1 << 20, "1.5G": 3 << 29, "100mb": 100e6} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "MiB", "-1GiB", "lots", "0"} {
+		if _, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) accepted", in)
+		}
 	}
 }
