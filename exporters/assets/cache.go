@@ -138,7 +138,7 @@ func (s *Store) derivDir(sha string, d Deriver) string {
 }
 
 func cacheKey(k string) string {
-	sum := sha256.Sum256([]byte(PipelineVersion + "\x00" + k))
+	sum := sha256.Sum256([]byte(PipelineVersion + "\x00" + Codec + "\x00" + k))
 	return hex.EncodeToString(sum[:12])
 }
 
