@@ -117,12 +117,18 @@ func turboDecode(data []byte) (image.Image, error) {
 		if !ok {
 			break
 		}
-		img := image.NewYCbCr(image.Rect(0, 0, int(w), int(h)), ratio)
+		// TurboJPEG writes whole MCUs into the planes: allocate the padded
+		// size, and return the image's own rectangle of it.
+		pw, ph := int(C.tjPlaneWidth(0, w, samp)), int(C.tjPlaneHeight(0, h, samp))
+		img := image.NewYCbCr(image.Rect(0, 0, pw, ph), ratio)
+		if cw, ch := chromaSize(pw, ph, ratio); cw < int(C.tjPlaneWidth(1, w, samp)) || ch < int(C.tjPlaneHeight(1, h, samp)) {
+			return jpeg.Decode(bytes.NewReader(data))
+		}
 		if C.vt_decode_yuv(buf, n, (*C.uchar)(&img.Y[0]), (*C.uchar)(&img.Cb[0]), (*C.uchar)(&img.Cr[0]),
 			w, C.int(img.YStride), C.int(img.CStride), h, &errBuf[0], C.int(len(errBuf))) != 0 {
 			return nil, fail()
 		}
-		return img, nil
+		return img.SubImage(image.Rect(0, 0, int(w), int(h))), nil
 	}
 	return jpeg.Decode(bytes.NewReader(data))
 }

@@ -21,10 +21,17 @@ func TestTurboJPEGMatchesImageJPEG(t *testing.T) {
 		t.Fatalf("decoded %T %v", got, got.Bounds())
 	}
 	w := want.(*image.YCbCr)
-	for i := 0; i < len(w.Y); i += 97 {
-		if d := int(w.Y[i]) - int(yc.Y[i]); d > 2 || d < -2 {
-			t.Fatalf("Y[%d]: turbo %d, Go %d", i, yc.Y[i], w.Y[i])
+	for i := 0; i < 301*203; i += 97 {
+		x, y := i%301, i/301
+		a, b := yc.YCbCrAt(x, y), w.YCbCrAt(x, y)
+		for j, d := range []int{int(a.Y) - int(b.Y), int(a.Cb) - int(b.Cb), int(a.Cr) - int(b.Cr)} {
+			if d > 2 || d < -2 {
+				t.Fatalf("at %d,%d component %d: turbo %v, Go %v", x, y, j, a, b)
+			}
 		}
+	}
+	if h := halve(yc).Bounds(); h.Dx() != 151 || h.Dy() != 102 {
+		t.Fatalf("halved padded decode: %v", h)
 	}
 	// Encode a tile (a crop of the YCbCr image), an RGBA and a gray image.
 	for _, img := range []image.Image{
