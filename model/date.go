@@ -77,7 +77,7 @@ var (
 	reYearRange = regexp.MustCompile(`^(\d{4})\s*[-–—/]\s*(\d{4})$`)
 	reCentury   = regexp.MustCompile(`(?i)^(\d{1,2})(?:st|nd|rd|th)\s+century$`)
 	reDecade    = regexp.MustCompile(`^(\d{3})0s$`)
-	reUndated   = regexp.MustCompile(`(?i)^(?:undated|n\.\s?d\.|no date|unknown)$`)
+	reUndated   = regexp.MustCompile(`(?i)^(?:undated|n\.\s?d\.?|no date|unknown)$`)
 	// "June 25, 1950", "25 June 1950", "June 1950"
 	reMDY = regexp.MustCompile(`(?i)^` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})$`)
 	reDMY = regexp.MustCompile(`(?i)^(\d{1,2})\s+` + monthRe + `,?\s+(\d{4})$`)
@@ -133,9 +133,13 @@ func Normalize(text string) (edtf, note string, err error) {
 		return "XXXX", "", nil
 	}
 	if m := reApprox.FindStringSubmatch(s); m != nil {
-		return m[1] + "~", "", nil
+		y, _, err := ymd(atoi(m[1]), 0, 0)
+		return y + "~", "", err
 	}
 	if m := reYearRange.FindStringSubmatch(s); m != nil {
+		if _, _, err := ymd(atoi(m[1]), 0, 0); err != nil {
+			return "", "", err
+		}
 		if m[1] > m[2] {
 			return "", "", fmt.Errorf("range %q ends before it starts", s)
 		}

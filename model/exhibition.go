@@ -112,12 +112,15 @@ type Plate struct {
 	Rights string `yaml:"rights,omitempty" json:"rights,omitempty"`
 	// Alt is the short text alternative of the image(s) for readers who
 	// cannot see them.
-	Alt    Text    `yaml:"alt,omitempty" json:"alt,omitempty"`
+	Alt    Text     `yaml:"alt,omitempty" json:"alt,omitempty"`
 	Notes  []string `yaml:"notes,omitempty" json:"notes,omitempty"`
-	Images []Image `yaml:"images" json:"images"`
+	Images []Image  `yaml:"images,omitempty" json:"images,omitempty"`
 	// Metadata holds further label/value pairs in order (columns of a sheet
 	// that have no field here).
 	Metadata []Field `yaml:"metadata,omitempty" json:"metadata,omitempty"`
+
+	// idDerived is set when Load derived ID from Number.
+	idDerived bool
 }
 
 // Image is one image file of a plate.

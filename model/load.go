@@ -114,6 +114,11 @@ func yamlErrPos(err error) Pos {
 		return Pos{}
 	}
 	n, _ := strconv.Atoi(m[1])
+	// yaml.v3 reports parser errors with a 0-based line and scanner errors
+	// with a 1-based one; parser errors are the "did not find expected" ones.
+	if strings.Contains(err.Error(), "did not find expected") {
+		n++
+	}
 	return Pos{Line: n, Col: 1}
 }
 
@@ -279,6 +284,7 @@ func (e *Exhibition) fill() {
 		p := &e.Plates[i]
 		if p.ID == "" && e.ID != "" && p.Number != "" {
 			p.ID = PlateID(e.ID, p.Number).String()
+			p.idDerived = true
 		}
 		if p.Date.Normalized == "" && p.Date.Text != "" {
 			p.Date.Normalized, p.Date.Note, _ = Normalize(p.Date.Text)

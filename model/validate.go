@@ -145,7 +145,7 @@ func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInf
 		} else {
 			numbers[pl.Number] = i
 		}
-		if pl.ID != "" {
+		if pl.ID != "" && !pl.idDerived {
 			if !isUUID(pl.ID) {
 				v.err(p+".id", fmt.Sprintf("id %q is not a UUID", pl.ID), "remove it to derive one from the number")
 			} else if j, dup := ids[pl.ID]; dup {
@@ -214,6 +214,9 @@ func (v *validator) add(sev Severity, path, msg, hint string) {
 		}
 		p = p[:i]
 		pos, ok = v.e.Positions[p]
+	}
+	if !ok {
+		pos = v.e.Positions[""]
 	}
 	v.ps = append(v.ps, Problem{File: v.e.File, Pos: pos, Severity: sev, Path: path, Msg: msg, Hint: hint})
 }

@@ -68,6 +68,8 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 		newValidateCmd(a),
 		newBuildCmd(a),
 		newVersionCmd(a),
+		newImportCmd(a),
+		newInitCmd(a),
 	)
 	return root
 }
@@ -95,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // not wrap.
 func isCobraUsageError(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand flag", "invalid argument"} {
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand flag", "invalid argument", "required flag"} {
 		if strings.Contains(msg, p) {
 			return true
 		}

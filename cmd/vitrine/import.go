@@ -1,0 +1,226 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vitrine-tools/vitrine/model"
+	"github.com/vitrine-tools/vitrine/model/csvimport"
+	"github.com/vitrine-tools/vitrine/model/importer"
+	"github.com/vitrine-tools/vitrine/model/textimport"
+)
+
+type importOptions struct {
+	out    string
+	title  string
+	lang   string
+	slug   string
+	rights string
+	images string
+	force  bool
+}
+
+func newImportCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "import",
+		Short: "Start an exhibition from a caption list or a spreadsheet",
+		Long: `import turns what curators already have into an exhibition folder that
+'vitrine validate' accepts:
+
+  vitrine import text FILE -o DIR   a plain-text caption list (copied from a
+                                    web page or a PDF)
+  vitrine import csv FILE -o DIR    a spreadsheet saved as CSV
+
+It never replaces an existing exhibition file without --force, and writes
+nothing when there is an error. Importing the same input again gives the
+same file, byte for byte, with the same identifiers.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return fmt.Errorf("%w: name what to import: 'vitrine import text FILE -o DIR' or 'vitrine import csv FILE -o DIR'", errUsage)
+		},
+	}
+	c.AddCommand(newImportTextCmd(a), newImportCSVCmd(a))
+	return c
+}
+
+func addCommonImportFlags(c *cobra.Command, o *importOptions) {
+	f := c.Flags()
+	f.StringVarP(&o.out, "out", "o", "", "exhibition folder to write (required)")
+	f.StringVar(&o.title, "title", "", "title of the exhibition")
+	f.StringVar(&o.lang, "lang", "en", "BCP 47 language tag of the texts")
+	f.StringVar(&o.slug, "slug", "", "short name for files and URLs (default: from the folder name)")
+	f.StringVar(&o.rights, "rights", textimport.UndeterminedRights, "rights statement or licence URI for the exhibition")
+	f.BoolVar(&o.force, "force", false, "replace an existing exhibition file")
+	_ = c.MarkFlagRequired("out")
+}
+
+func newImportTextCmd(a *app) *cobra.Command {
+	o := &importOptions{}
+	c := &cobra.Command{
+		Use:   "text FILE -o DIR",
+		Short: "Import a plain-text caption list",
+		Long: `text reads a plain-text exhibition listing: introduction paragraphs, then
+numbered captions "N. text" that may wrap over several lines. It joins
+wrapped lines, keeps every word, finds and normalizes each caption's date,
+and writes DIR/exhibition.yaml.
+
+It prints what it guessed or doubts, each with its line number: captions
+that look cut short (also noted on the plate), captions without final
+punctuation, gaps and repeats in the numbering, lines it did not understand
+(kept as notes) and the navigation leftovers it dropped.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			slug, err := importSlug(o)
+			if err != nil {
+				return err
+			}
+			ex, notes, err := textimport.Import(data, textimport.Options{
+				Title: o.title, Lang: o.lang, Slug: slug, Rights: o.rights, SourceFile: args[0],
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w\nnothing was written", args[0], err)
+			}
+			printNotices(a.stderr, args[0], notes)
+			return finishImport(a, o, ex, nil)
+		},
+	}
+	addCommonImportFlags(c, o)
+	return c
+}
+
+func newImportCSVCmd(a *app) *cobra.Command {
+	o := &importOptions{}
+	c := &cobra.Command{
+		Use:   "csv FILE -o DIR [--images DIR]",
+		Short: "Import a spreadsheet saved as CSV",
+		Long: `csv reads a spreadsheet saved as CSV (UTF-8, with or without BOM; commas,
+semicolons or tabs) whose first row names the columns. Recognized columns
+(any case): number/no/id/pid/identifier, title/caption/label,
+creator/artist/photographer/maker, date/year, medium, dimensions,
+credit/credit line, rights/license, image/file/filename (several separated
+by ";"), alt/alt text, description, section. Other columns are kept as
+extra metadata of each plate.
+
+Image names are looked up in --images (default: the CSV file's folder),
+exactly, then ignoring Unicode normalization (NFC/NFD). Images outside DIR
+are copied into DIR/images/.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			slug, err := importSlug(o)
+			if err != nil {
+				return err
+			}
+			images := o.images
+			if images == "" {
+				images = filepath.Dir(args[0])
+			}
+			res, err := csvimport.Import(data, csvimport.Options{
+				Title: o.title, Lang: o.lang, Slug: slug, Rights: o.rights,
+				SourceFile: args[0], ImagesDir: images, OutDir: o.out,
+			})
+			if err != nil {
+				return fmt.Errorf("%s:\n%w\nnothing was written", args[0], err)
+			}
+			printNotices(a.stderr, args[0], res.Notices)
+			return finishImport(a, o, res.Exhibition, res.Copies)
+		},
+	}
+	addCommonImportFlags(c, o)
+	c.Flags().StringVar(&o.images, "images", "", "folder holding the image files named in the sheet (default: the CSV file's folder)")
+	return c
+}
+
+// importSlug is --slug, else the output folder's name made into a slug.
+func importSlug(o *importOptions) (string, error) {
+	if o.slug != "" {
+		return o.slug, nil
+	}
+	abs, err := filepath.Abs(o.out)
+	if err != nil {
+		return "", err
+	}
+	return importer.Slugify(filepath.Base(abs)), nil
+}
+
+func printNotices(w io.Writer, file string, notes []importer.Notice) {
+	for _, n := range notes {
+		switch {
+		case n.File != "":
+			fmt.Fprintf(w, "%s: ", filepath.Join(file, n.File))
+		case n.Line > 0:
+			fmt.Fprintf(w, "%s:%d: ", file, n.Line)
+		default:
+			fmt.Fprintf(w, "%s: ", file)
+		}
+		if n.Column != "" {
+			fmt.Fprintf(w, "column %q: ", n.Column)
+		}
+		fmt.Fprintf(w, "%s: %s\n", n.Kind, n.Msg)
+	}
+}
+
+// finishImport checks what an importer made (it must read back and pass
+// Validate) and writes it: first the image copies, each to a temporary name
+// then renamed, then the exhibition file atomically. On any error nothing
+// stays behind.
+func finishImport(a *app, o *importOptions, ex *model.Exhibition, copies []importer.Copy) error {
+	if !o.force {
+		for _, n := range model.FileNames {
+			if _, err := os.Lstat(filepath.Join(o.out, n)); err == nil {
+				return fmt.Errorf("%s already exists; use --force to replace it\nnothing was written", filepath.Join(o.out, n))
+			}
+		}
+	}
+	data, err := model.Marshal(ex)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	done, err := importer.CopyFiles(o.out, copies, o.force)
+	if err != nil {
+		return fmt.Errorf("%w\nnothing was written", err)
+	}
+	undo := func() {
+		for _, p := range done {
+			os.Remove(p)
+		}
+	}
+	target := filepath.Join(o.out, model.FileNames[0])
+	back, err := model.Parse(target, data)
+	if err != nil {
+		undo()
+		return fmt.Errorf("internal error: the imported exhibition does not read back: %w\nnothing was written", err)
+	}
+	ps, _ := model.Validate(back, model.ValidateOptions{})
+	if ps.HasErrors() {
+		undo()
+		printProblems(a.stderr, ps.Errors())
+		return errors.New("the imported exhibition does not validate (see above)\nnothing was written")
+	}
+	if _, err := model.WriteExhibition(o.out, ex, o.force); err != nil {
+		undo()
+		return err
+	}
+	warnings := len(ps.Warnings())
+	fmt.Fprintf(a.stdout, "wrote %s: %d plates", target, len(ex.Plates))
+	if warnings > 0 {
+		fmt.Fprintf(a.stdout, "; 'vitrine validate %s' reports %d warning(s)", o.out, warnings)
+	}
+	fmt.Fprintln(a.stdout)
+	return nil
+}

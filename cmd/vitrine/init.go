@@ -1,0 +1,45 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vitrine-tools/vitrine/model/folderimport"
+)
+
+func newInitCmd(a *app) *cobra.Command {
+	o := &importOptions{}
+	c := &cobra.Command{
+		Use:   "init DIR",
+		Short: "Make an exhibition from a folder of images",
+		Long: `init writes DIR/exhibition.yaml with one plate per image of DIR, in natural
+order of the file names (2 before 10). Caption, creator, date and copyright
+come from the metadata embedded in each image (XMP dc:title, dc:description,
+dc:creator, dc:rights; IPTC; EXIF ImageDescription, Artist,
+DateTimeOriginal, Copyright) where present, else from the file name.
+Subfolders, .DS_Store, Thumbs.db and ._* files are skipped.
+
+It never replaces an existing exhibition file without --force.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			dir := args[0]
+			o.out = dir
+			ex, notes, err := folderimport.Import(dir, folderimport.Options{
+				Title: o.title, Lang: o.lang, Slug: o.slug, Rights: o.rights,
+			})
+			if err != nil {
+				return fmt.Errorf("%s:\n%w\nnothing was written", dir, err)
+			}
+			printNotices(a.stderr, dir, notes)
+			return finishImport(a, o, ex, nil)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.title, "title", "", "title of the exhibition (default: the folder's name)")
+	f.StringVar(&o.lang, "lang", "en", "BCP 47 language tag of the texts")
+	f.StringVar(&o.slug, "slug", "", "short name for files and URLs (default: from the folder's name)")
+	f.StringVar(&o.rights, "rights", folderimport.UndeterminedRights, "rights statement or licence URI for the exhibition")
+	f.BoolVar(&o.force, "force", false, "replace an existing exhibition file")
+	return c
+}

@@ -1,0 +1,117 @@
+package model
+
+import (
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in, want, note string
+		navDate        string
+	}{
+		{"in June Juche 39 (1950)", "1950-06", "", "1950-06-01T00:00:00Z"},
+		{"in February Juche 40 (1951)", "1951-02", "", "1951-02-01T00:00:00Z"},
+		{"in June Juche 41", "1952-06", "the source gives no Gregorian year; Juche 41 = 1952 (Juche + 1911)", "1952-06-01T00:00:00Z"},
+		{"on July 27, Juche 42 (1953)", "1953-07-27", "", "1953-07-27T00:00:00Z"},
+		{"on July 27, Juche 42", "1953-07-27", "the source gives no Gregorian year; Juche 42 = 1953 (Juche + 1911)", "1953-07-27T00:00:00Z"},
+		{"July 27, Juche 112 (2023)", "2023-07-27", "", "2023-07-27T00:00:00Z"},
+		{"June 25, 1950-July 27, 1953", "1950-06-25/1953-07-27", "", "1950-06-25T00:00:00Z"},
+		{"1951", "1951", "", "1951-01-01T00:00:00Z"},
+		{"1951-06", "1951-06", "", "1951-06-01T00:00:00Z"},
+		{"1951-06-25", "1951-06-25", "", "1951-06-25T00:00:00Z"},
+		{"c. 1950", "1950~", "", ""},
+		{"circa 1950", "1950~", "", ""},
+		{"1525 - 1535", "1525/1535", "", "1525-01-01T00:00:00Z"},
+		{"1525–1535", "1525/1535", "", "1525-01-01T00:00:00Z"},
+		{"14th century", "13XX", "", ""},
+		{"1st century", "00XX", "", ""},
+		{"1950s", "195X", "", ""},
+		{"undated", "XXXX", "", ""},
+		{"n.d.", "XXXX", "", ""},
+		{"June 1950", "1950-06", "", "1950-06-01T00:00:00Z"},
+		{"25 June 1950", "1950-06-25", "", "1950-06-25T00:00:00Z"},
+		{"Sept. 3, 1951", "1951-09-03", "", "1951-09-03T00:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, note, err := Normalize(tt.in)
+			if err != nil {
+				t.Fatalf("Normalize(%q): %v", tt.in, err)
+			}
+			if got != tt.want || note != tt.note {
+				t.Errorf("Normalize(%q) = %q, %q; want %q, %q", tt.in, got, note, tt.want, tt.note)
+			}
+			nav, ok := Date{Text: tt.in, Normalized: got}.NavDate()
+			if nav != tt.navDate || ok != (tt.navDate != "") {
+				t.Errorf("NavDate(%q) = %q, %v; want %q", got, nav, ok, tt.navDate)
+			}
+		})
+	}
+}
+
+func TestNormalizeRejects(t *testing.T) {
+	for _, in := range []string{
+		"", "whenever", "in June Juche 39 (1951)", // Juche 39 is 1950, not 1951
+		"1953-02-30", "1951-13", "1960 - 1950", "July 27, 1953-June 25, 1950", "99th century",
+	} {
+		if got, _, err := Normalize(in); err == nil {
+			t.Errorf("Normalize(%q) = %q, want an error", in, got)
+		}
+	}
+}
+
+func TestParseEDTFInterval(t *testing.T) {
+	iv, err := ParseEDTF("13XX")
+	if err != nil || iv.Start.Year() != 1300 || iv.End.Year() != 1399 || iv.Precision != PrecisionCentury {
+		t.Errorf("13XX = %+v, %v", iv, err)
+	}
+	iv, err = ParseEDTF("1952-02")
+	if err != nil || iv.End.Day() != 29 {
+		t.Errorf("1952-02 should end on the 29th (leap year): %+v, %v", iv, err)
+	}
+	iv, err = ParseEDTF("1950-06-25/1953-07-27")
+	if err != nil || !iv.Range || iv.End.Year() != 1953 {
+		t.Errorf("range: %+v, %v", iv, err)
+	}
+	if _, err := ParseEDTF("1953/1950"); err == nil {
+		t.Error("backwards range accepted")
+	}
+}
+
+func TestFindDate(t *testing.T) {
+	tests := []struct{ caption, phrase, norm string }{
+		{"Kim Il Sung makes a radio address, titled, Go All Out for Victory in the War, to all the Korean people in June Juche 39 (1950).", "in June Juche 39 (1950)", "1950-06"},
+		{"Kim Il Sung gives instructions on intensifying combat training in June Juche 41", "in June Juche 41", "1952-06"},
+		{"Armistice Agreement signing ceremony held at Panmunjom on July 27, Juche 42", "on July 27, Juche 42", "1953-07-27"},
+		{"Kim Il Sung gives on-site guidance at the place of digging a tunnel in October Juche 40 (1951).", "in October Juche 40 (1951)", "1951-10"},
+	}
+	for _, tt := range tests {
+		phrase, d, ok := FindDate(tt.caption)
+		if !ok || phrase != tt.phrase || d.Normalized != tt.norm || d.Text != tt.phrase {
+			t.Errorf("FindDate(%q) = %q, %+v, %v; want %q %q", tt.caption, phrase, d, ok, tt.phrase, tt.norm)
+		}
+	}
+	if _, _, ok := FindDate("KPA pilots make a sortie."); ok {
+		t.Error("found a date in a caption without one")
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"in June Juche 39 (1950)", "June 25, 1950-July 27, 1953", "c. 1950", "14th century", "1950s", "1525 - 1535", "undated", "1951-06-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		edtf, _, err := Normalize(s)
+		if err != nil {
+			return
+		}
+		if edtf == "XXXX" {
+			return
+		}
+		// Whatever Normalize writes, ParseEDTF must read.
+		if _, err := ParseEDTF(edtf); err != nil {
+			t.Fatalf("Normalize(%q) = %q, which ParseEDTF refuses: %v", s, edtf, err)
+		}
+		FindDate(s)
+	})
+}

@@ -1,0 +1,497 @@
+package folderimport
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Meta is the descriptive metadata embedded in an image file. Each field is
+// the first non-empty value found, in the order XMP, IPTC, EXIF (XMP is
+// the newest and the only one that is always Unicode).
+type Meta struct {
+	Title       string // XMP dc:title, IPTC 2:05 Object Name
+	Description string // XMP dc:description, IPTC 2:120 Caption, EXIF ImageDescription, PNG Description
+	Creator     string // XMP dc:creator, IPTC 2:80 By-line, EXIF Artist, PNG Author
+	Date        string // EXIF DateTimeOriginal, XMP photoshop:DateCreated/exif:DateTimeOriginal/xmp:CreateDate, IPTC 2:55, PNG Creation Time
+	Rights      string // XMP dc:rights, IPTC 2:116 Copyright Notice, EXIF Copyright, PNG Copyright
+}
+
+// sources of one field, best first
+type metaSet struct {
+	xmp, iptc, exif, png Meta
+}
+
+func (s metaSet) merge() Meta {
+	pick := func(vals ...string) string {
+		for _, v := range vals {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	return Meta{
+		Title:       pick(s.xmp.Title, s.iptc.Title, s.png.Title),
+		Description: pick(s.xmp.Description, s.iptc.Description, s.exif.Description, s.png.Description),
+		Creator:     pick(s.xmp.Creator, s.iptc.Creator, s.exif.Creator, s.png.Creator),
+		Date:        pick(s.exif.Date, s.xmp.Date, s.iptc.Date, s.png.Date),
+		Rights:      pick(s.xmp.Rights, s.iptc.Rights, s.exif.Rights, s.png.Rights),
+	}
+}
+
+// errNotSupported: a format whose metadata ReadMeta does not read.
+var errNotSupported = errors.New("metadata not read for this format")
+
+// ReadMeta reads the embedded metadata of a JPEG, TIFF or PNG file: EXIF
+// IFD0 (and the Exif IFD for DateTimeOriginal), the XMP packet, and IPTC-IIM
+// (JPEG APP13 or the TIFF IPTC tag). Damaged metadata is skipped, never
+// fatal: the result is what could be read.
+func ReadMeta(data []byte) (Meta, error) {
+	var s metaSet
+	switch {
+	case len(data) > 3 && data[0] == 0xFF && data[1] == 0xD8:
+		readJPEG(data, &s)
+	case len(data) > 8 && (string(data[:4]) == "II*\x00" || string(data[:4]) == "MM\x00*"):
+		readTIFF(data, &s, true)
+	case len(data) > 8 && string(data[:8]) == "\x89PNG\r\n\x1a\n":
+		readPNG(data, &s)
+	default:
+		return Meta{}, errNotSupported
+	}
+	return s.merge(), nil
+}
+
+func readJPEG(d []byte, s *metaSet) {
+	i := 2
+	for i+4 <= len(d) {
+		if d[i] != 0xFF {
+			return
+		}
+		m := d[i+1]
+		if m == 0xFF { // fill byte
+			i++
+			continue
+		}
+		if m == 0xD9 || m == 0xDA { // EOI, SOS: no more metadata
+			return
+		}
+		if m >= 0xD0 && m <= 0xD7 || m == 0x01 {
+			i += 2
+			continue
+		}
+		n := int(binary.BigEndian.Uint16(d[i+2:]))
+		if n < 2 || i+2+n > len(d) {
+			return
+		}
+		seg := d[i+4 : i+2+n]
+		switch {
+		case m == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")):
+			readTIFF(seg[6:], s, false)
+		case m == 0xE1 && bytes.HasPrefix(seg, []byte("http://ns.adobe.com/xap/1.0/\x00")):
+			readXMP(seg[len("http://ns.adobe.com/xap/1.0/\x00"):], &s.xmp)
+		case m == 0xED && bytes.HasPrefix(seg, []byte("Photoshop 3.0\x00")):
+			readPhotoshop(seg[len("Photoshop 3.0\x00"):], &s.iptc)
+		}
+		i += 2 + n
+	}
+}
+
+// EXIF tags read.
+const (
+	tagImageDescription = 0x010E
+	tagArtist           = 0x013B
+	tagDateTime         = 0x0132
+	tagCopyright        = 0x8298
+	tagExifIFD          = 0x8769
+	tagDateTimeOriginal = 0x9003
+	tagXMP              = 0x02BC
+	tagIPTC             = 0x83BB
+)
+
+// readTIFF reads IFD0 of a TIFF structure (a TIFF file, or the EXIF block
+// of a JPEG or PNG). In a TIFF file it also reads the XMP and IPTC tags.
+func readTIFF(d []byte, s *metaSet, file bool) {
+	if len(d) < 8 {
+		return
+	}
+	var bo binary.ByteOrder
+	switch string(d[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return
+	}
+	ifd0 := readIFD(d, bo, int(bo.Uint32(d[4:])))
+	str := func(tags map[uint16][]byte, t uint16) string {
+		v, ok := tags[t]
+		if !ok {
+			return ""
+		}
+		// ASCII values end with NUL; Copyright may hold two, "photographer\0editor".
+		var parts []string
+		for _, p := range bytes.Split(v, []byte{0}) {
+			if q := strings.TrimSpace(decodeText(p)); q != "" {
+				parts = append(parts, q)
+			}
+		}
+		return strings.Join(parts, "; ")
+	}
+	s.exif.Description = str(ifd0, tagImageDescription)
+	s.exif.Creator = str(ifd0, tagArtist)
+	s.exif.Rights = str(ifd0, tagCopyright)
+	if off, ok := ifd0[tagExifIFD]; ok && len(off) == 4 {
+		exif := readIFD(d, bo, int(bo.Uint32(off)))
+		s.exif.Date = str(exif, tagDateTimeOriginal)
+	}
+	if s.exif.Date == "" {
+		s.exif.Date = str(ifd0, tagDateTime)
+	}
+	if strings.HasPrefix(s.exif.Date, "0000") {
+		s.exif.Date = ""
+	}
+	if file {
+		if x, ok := ifd0[tagXMP]; ok {
+			readXMP(x, &s.xmp)
+		}
+		if x, ok := ifd0[tagIPTC]; ok {
+			readIIM(x, &s.iptc)
+		}
+	}
+}
+
+// readIFD returns the raw value bytes of the entries of the IFD at off for
+// the tags vitrine reads.
+func readIFD(d []byte, bo binary.ByteOrder, off int) map[uint16][]byte {
+	out := map[uint16][]byte{}
+	if off < 8 || off+2 > len(d) {
+		return out
+	}
+	n := int(bo.Uint16(d[off:]))
+	for i := 0; i < n && i < 1000; i++ {
+		e := off + 2 + 12*i
+		if e+12 > len(d) {
+			break
+		}
+		tag, typ, count := bo.Uint16(d[e:]), bo.Uint16(d[e+2:]), bo.Uint32(d[e+4:])
+		switch tag {
+		case tagImageDescription, tagArtist, tagDateTime, tagCopyright, tagDateTimeOriginal, tagXMP, tagIPTC, tagExifIFD:
+		default:
+			continue
+		}
+		size := map[uint16]int{1: 1, 2: 1, 3: 2, 4: 4, 7: 1, 13: 4}[typ]
+		if size == 0 || count > 1<<24 {
+			continue
+		}
+		total := size * int(count)
+		var v []byte
+		if total <= 4 {
+			v = d[e+8 : e+8+total]
+		} else {
+			p := int(bo.Uint32(d[e+8:]))
+			if p < 0 || p+total > len(d) || p+total < p {
+				continue
+			}
+			v = d[p : p+total]
+		}
+		out[tag] = v
+	}
+	return out
+}
+
+// readPhotoshop finds the IPTC-NAA resource (0x0404) among the 8BIM
+// resources of a JPEG APP13 segment.
+func readPhotoshop(d []byte, m *Meta) {
+	for len(d) >= 12 && string(d[:4]) == "8BIM" {
+		id := binary.BigEndian.Uint16(d[4:])
+		nl := int(d[6])
+		p := 7 + nl
+		if p%2 == 1 {
+			p++
+		}
+		if p+4 > len(d) {
+			return
+		}
+		size := int(binary.BigEndian.Uint32(d[p:]))
+		p += 4
+		if size < 0 || p+size > len(d) {
+			return
+		}
+		if id == 0x0404 {
+			readIIM(d[p:p+size], m)
+		}
+		p += size
+		if p%2 == 1 {
+			p++
+		}
+		if p > len(d) {
+			return
+		}
+		d = d[p:]
+	}
+}
+
+// readIIM reads IPTC-IIM datasets: 1:90 (character set), 2:05, 2:55,
+// 2:80, 2:116, 2:120. Text is UTF-8 when 1:90 says so or when it is valid
+// UTF-8, else Latin-1.
+func readIIM(d []byte, m *Meta) {
+	var creators []string
+	for i := 0; i+5 <= len(d); {
+		if d[i] != 0x1C {
+			return
+		}
+		rec, ds := d[i+1], d[i+2]
+		n := int(binary.BigEndian.Uint16(d[i+3:]))
+		if n&0x8000 != 0 { // extended length: not used for text
+			return
+		}
+		i += 5
+		if i+n > len(d) {
+			return
+		}
+		v := decodeText(d[i : i+n])
+		i += n
+		if rec != 2 {
+			continue
+		}
+		switch ds {
+		case 5:
+			m.Title = v
+		case 55:
+			m.Date = v
+		case 80:
+			creators = append(creators, v)
+		case 116:
+			m.Rights = v
+		case 120:
+			m.Description = v
+		}
+	}
+	m.Creator = strings.Join(creators, "; ")
+}
+
+// decodeText reads UTF-8, or Latin-1 when the bytes are not UTF-8.
+func decodeText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
+}
+
+const (
+	nsDC        = "http://purl.org/dc/elements/1.1/"
+	nsRDF       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+	nsPhotoshop = "http://ns.adobe.com/photoshop/1.0/"
+	nsXMP       = "http://ns.adobe.com/xap/1.0/"
+	nsEXIF      = "http://ns.adobe.com/exif/1.0/"
+)
+
+// readXMP reads dc:title, dc:description, dc:creator, dc:rights and the
+// creation date from an XMP packet. For a language alternative it takes the
+// x-default item, else the first; for a list it joins the items with "; ".
+func readXMP(d []byte, m *Meta) {
+	dec := xml.NewDecoder(bytes.NewReader(d))
+	dec.Strict = false
+	var field string // dc field being read
+	var items []string
+	var langs []string
+	var text strings.Builder
+	inLi := false
+	var dates = map[string]string{}
+	var simple string // a simple date property being read
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == nsDC && field == "":
+				switch t.Name.Local {
+				case "title", "description", "creator", "rights":
+					field, items, langs = t.Name.Local, nil, nil
+				}
+			case field != "" && t.Name.Space == nsRDF && t.Name.Local == "li":
+				inLi = true
+				text.Reset()
+				lang := ""
+				for _, a := range t.Attr {
+					if a.Name.Local == "lang" {
+						lang = a.Value
+					}
+				}
+				langs = append(langs, lang)
+			case t.Name.Space == nsRDF && t.Name.Local == "Description":
+				for _, a := range t.Attr {
+					if k := dateProp(a.Name); k != "" {
+						dates[k] = a.Value
+					}
+				}
+			case dateProp(t.Name) != "":
+				simple = dateProp(t.Name)
+				text.Reset()
+			}
+		case xml.CharData:
+			if inLi || simple != "" {
+				text.Write(t)
+			}
+		case xml.EndElement:
+			switch {
+			case inLi && t.Name.Space == nsRDF && t.Name.Local == "li":
+				inLi = false
+				items = append(items, strings.TrimSpace(text.String()))
+			case simple != "" && dateProp(t.Name) == simple:
+				dates[simple] = strings.TrimSpace(text.String())
+				simple = ""
+			case field != "" && t.Name.Space == nsDC && t.Name.Local == field:
+				v := ""
+				if field == "creator" {
+					v = strings.Join(nonEmpty(items), "; ")
+				} else {
+					for i, l := range langs {
+						if l == "x-default" && items[i] != "" {
+							v = items[i]
+						}
+					}
+					if v == "" && len(nonEmpty(items)) > 0 {
+						v = nonEmpty(items)[0]
+					}
+				}
+				switch field {
+				case "title":
+					m.Title = v
+				case "description":
+					m.Description = v
+				case "creator":
+					m.Creator = v
+				case "rights":
+					m.Rights = v
+				}
+				field = ""
+			}
+		}
+	}
+	for _, k := range []string{"exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"} {
+		if dates[k] != "" {
+			m.Date = dates[k]
+			break
+		}
+	}
+}
+
+func dateProp(n xml.Name) string {
+	switch {
+	case n.Space == nsPhotoshop && n.Local == "DateCreated":
+		return "photoshop:DateCreated"
+	case n.Space == nsXMP && n.Local == "CreateDate":
+		return "xmp:CreateDate"
+	case n.Space == nsEXIF && n.Local == "DateTimeOriginal":
+		return "exif:DateTimeOriginal"
+	}
+	return ""
+}
+
+func nonEmpty(l []string) []string {
+	var out []string
+	for _, s := range l {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// readPNG reads the eXIf chunk, the XMP packet (iTXt "XML:com.adobe.xmp")
+// and the standard text keywords Title, Description, Author, Copyright and
+// Creation Time (tEXt, zTXt, iTXt).
+func readPNG(d []byte, s *metaSet) {
+	i := 8
+	for i+12 <= len(d) {
+		n := int(binary.BigEndian.Uint32(d[i:]))
+		typ := string(d[i+4 : i+8])
+		if n < 0 || i+12+n > len(d) || i+12+n < i {
+			return
+		}
+		c := d[i+8 : i+8+n]
+		i += 12 + n
+		switch typ {
+		case "eXIf":
+			readTIFF(c, s, false)
+		case "tEXt":
+			k, v, ok := bytes.Cut(c, []byte{0})
+			if ok {
+				pngText(string(k), decodeText(v), s)
+			}
+		case "zTXt":
+			k, rest, ok := bytes.Cut(c, []byte{0})
+			if ok && len(rest) > 1 && rest[0] == 0 {
+				if v, err := inflate(rest[1:]); err == nil {
+					pngText(string(k), decodeText(v), s)
+				}
+			}
+		case "iTXt":
+			k, rest, ok := bytes.Cut(c, []byte{0})
+			if !ok || len(rest) < 2 {
+				continue
+			}
+			compressed := rest[0] == 1
+			rest = rest[2:]
+			_, rest, ok1 := bytes.Cut(rest, []byte{0}) // language tag
+			_, rest, ok2 := bytes.Cut(rest, []byte{0}) // translated keyword
+			if !ok1 || !ok2 {
+				continue
+			}
+			v := rest
+			if compressed {
+				var err error
+				if v, err = inflate(rest); err != nil {
+					continue
+				}
+			}
+			if string(k) == "XML:com.adobe.xmp" {
+				readXMP(v, &s.xmp)
+			} else {
+				pngText(string(k), string(v), s)
+			}
+		case "IEND":
+			return
+		}
+	}
+}
+
+func pngText(k, v string, s *metaSet) {
+	switch k {
+	case "Title":
+		s.png.Title = v
+	case "Description":
+		s.png.Description = v
+	case "Author":
+		s.png.Creator = v
+	case "Copyright":
+		s.png.Rights = v
+	case "Creation Time":
+		s.png.Date = v
+	}
+}
+
+// inflate decompresses at most 1 MiB of zlib data.
+func inflate(b []byte) ([]byte, error) {
+	r, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, 1<<20))
+}
