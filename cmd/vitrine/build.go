@@ -170,6 +170,9 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if len(errs) > 0 {
 		return fmt.Errorf("%w\nnothing was written", errors.Join(errs...))
 	}
+	if afterExport != nil {
+		afterExport(store)
+	}
 	if err := out.Commit(); err != nil {
 		return fmt.Errorf("moving outputs into %s: %w", opts.out, err)
 	}
@@ -191,6 +194,10 @@ func defaultCacheDir(flag, out string) (string, error) {
 	}
 	return filepath.Join(out, ".cache"), nil
 }
+
+// afterExport, when set by a test, is called with the asset store once every
+// exporter has run (so its Stats cover the whole build, the bag included).
+var afterExport func(*assets.Store)
 
 type discard struct{}
 
