@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -106,6 +107,12 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	}
 	if opts.workers < 0 {
 		return fmt.Errorf("%w: --jobs must be 0 (number of CPUs) or more", errUsage)
+	}
+	// Make the garbage collector work harder as the heap nears the budget
+	// plus room for the rest of the build, so peak memory follows
+	// --max-memory (512 MiB gives a soft limit of 1 GiB). GOMEMLIMIT wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(maxMemory + maxMemory/2 + 256<<20)
 	}
 	cacheDir, err := defaultCacheDir(opts.cacheDir, opts.out)
 	if err != nil {

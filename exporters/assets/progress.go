@@ -155,5 +155,8 @@ func clock(d time.Duration) string {
 }
 
 func mb(n int64) string {
+	if n < 10e6 {
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
 	return fmt.Sprintf("%.0f MB", float64(n)/1e6)
 }
