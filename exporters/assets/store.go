@@ -309,6 +309,9 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 		return "", 0, err
 	}
 	abs, err := s.ex.ImagePath(rel)
+	if err == nil {
+		abs, err = filepath.Abs(abs) // the index key
+	}
 	if err != nil {
 		return "", 0, fail("%v", err)
 	}
