@@ -158,6 +158,7 @@ func New(ex *model.Exhibition, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("cache folder: %w", err)
 	}
 	s.index = loadIndex(s.opt.CacheDir)
+	removeStaleSpools(s.opt.CacheDir)
 	s.prog = opt.Progress
 	if s.prog == nil {
 		w := opt.Log
@@ -485,6 +486,17 @@ func (s *Store) keep(rel string, data []byte) error {
 	s.spooled[rel] = p
 	s.mu.Unlock()
 	return os.WriteFile(p, data, 0o600)
+}
+
+// removeStaleSpools removes spool folders left by builds killed more than a
+// day ago (a build removes its own in Close, also when interrupted).
+func removeStaleSpools(cache string) {
+	old, _ := filepath.Glob(filepath.Join(cache, ".spool-*"))
+	for _, d := range old {
+		if st, err := os.Stat(d); err == nil && time.Since(st.ModTime()) > 24*time.Hour {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // Master returns what was read of the master at rel, or nil.
