@@ -165,6 +165,10 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if err := store.Run(ctx, derivers); err != nil {
 		return fmt.Errorf("images: %w\nnothing was written", err)
 	}
+	// Hand the decoded images' memory back to the system before the
+	// exporters run, so that peak memory is the larger of the two phases,
+	// not their sum.
+	debug.FreeOSMemory()
 	var errs []error
 	for _, e := range selected {
 		if err := ctx.Err(); err != nil {
