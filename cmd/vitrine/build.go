@@ -3,7 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,6 +29,7 @@ type buildOptions struct {
 	workers   int
 	cacheDir  string
 	maxPixels int64
+	maxMemory string
 	quiet     bool
 }
 
@@ -65,7 +71,8 @@ previous outputs as they were.`,
 	f.StringSliceVar(&opts.formats, "formats", names, "formats to build: "+strings.Join(names, ","))
 	f.StringVar(&opts.baseURL, "base-url", DefaultBaseURL, "public URL where OUT will be served; IIIF ids are made from it")
 	f.IntVarP(&opts.workers, "jobs", "j", 0, "images processed at once (default: number of CPUs)")
-	f.StringVar(&opts.cacheDir, "cache-dir", "", "keep image derivatives here between builds (default: a temporary folder)")
+	f.StringVar(&opts.cacheDir, "cache-dir", "", "keep image derivatives here between builds, e.g. OUT/.cache (default: vitrine in the user cache folder)")
+	f.StringVar(&opts.maxMemory, "max-memory", "512MiB", "budget for decoded images in flight (e.g. 256MiB, 2GiB); larger masters are processed one at a time")
 	f.Int64Var(&opts.maxPixels, "max-pixels", model.DefaultMaxPixels, "refuse images with more pixels than this (read from the header)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
 	_ = c.MarkFlagRequired("out")
@@ -99,26 +106,55 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if err != nil {
 		return err
 	}
-	log := a.stderr
-	if opts.quiet {
-		log = discard{}
+	maxMemory, err := assets.ParseSize(opts.maxMemory)
+	if err != nil {
+		return fmt.Errorf("%w: --max-memory: %v", errUsage, err)
 	}
+	if opts.workers < 0 {
+		return fmt.Errorf("%w: --jobs must be 0 (number of CPUs) or more", errUsage)
+	}
+	// Make the garbage collector work harder as the heap nears the budget
+	// plus room for the rest of the build, so peak memory follows
+	// --max-memory (512 MiB gives a soft limit of 768 MiB; measured peak
+	// RSS on 24 MP masters: about 820 MiB). GOMEMLIMIT wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(maxMemory + 256<<20)
+	}
+	cacheDir, err := defaultCacheDir(opts.cacheDir, opts.out)
+	if err != nil {
+		return err
+	}
+	var log io.Writer = discard{}
+	if !opts.quiet {
+		log = a.stderr
+	}
+	// The progress bar is drawn on a terminal only; on a pipe or in CI each
+	// image gets one plain line. Other output goes through it, so it is
+	// printed above the bar.
+	progress := assets.NewProgress(log, !opts.quiet && assets.IsTerminal(a.stderr))
+	log = progress
 	out, err := exporters.NewOutput(opts.out)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
-	store, err := assets.New(ex, assets.Options{Workers: opts.workers, CacheDir: opts.cacheDir, MaxPixels: opts.maxPixels, Log: log})
+	var formats []string
+	for _, e := range selected {
+		formats = append(formats, e.Name())
+	}
+	store, err := assets.New(ex, assets.Options{
+		Workers: opts.workers, CacheDir: cacheDir, MaxPixels: opts.maxPixels, MaxMemory: maxMemory,
+		// The bag needs every master's bytes: keep them from the one read.
+		KeepMasters: slices.Contains(formats, "bagit"),
+		Progress:    progress,
+	})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	b := &exporters.Build{
 		Exhibition: ex, Images: infos, Assets: store, Out: out, BaseURL: base,
-		Time: t, Version: version, Log: log,
-	}
-	for _, e := range selected {
-		b.Formats = append(b.Formats, e.Name())
+		Time: t, Version: version, Log: log, Formats: formats,
 	}
 	// Options that cannot work are usage errors, found before any image is read.
 	for _, e := range selected {
@@ -146,6 +182,10 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 		}
 		return fmt.Errorf("images: %w\nnothing was written", err)
 	}
+	// Hand the decoded images' memory back to the system before the
+	// exporters run, so that peak memory is the larger of the two phases,
+	// not their sum.
+	debug.FreeOSMemory()
 	var errs []error
 	for _, e := range selected {
 		if ctx.Err() != nil {
@@ -163,6 +203,9 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if len(errs) > 0 {
 		return fmt.Errorf("%w\nnothing was written", errors.Join(errs...))
 	}
+	if afterExport != nil {
+		afterExport(store)
+	}
 	if err := out.Commit(); err != nil {
 		return fmt.Errorf("moving outputs into %s: %w", opts.out, err)
 	}
@@ -171,6 +214,23 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	}
 	return nil
 }
+
+// defaultCacheDir returns the cache folder: --cache-dir, else vitrine in the
+// user cache folder ($XDG_CACHE_HOME, ~/.cache, ~/Library/Caches,
+// %LocalAppData%), else OUT/.cache when there is no user cache folder.
+func defaultCacheDir(flag, out string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "vitrine"), nil
+	}
+	return filepath.Join(out, ".cache"), nil
+}
+
+// afterExport, when set by a test, is called with the asset store once every
+// exporter has run (so its Stats cover the whole build, the bag included).
+var afterExport func(*assets.Store)
 
 type discard struct{}
 

@@ -15,9 +15,25 @@ import (
 // then cannot tell the image's size or colour space.
 var jfif = []byte{0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00}
 
-// EncodeJPEG writes img as a baseline JPEG with a JFIF header. Opaque
-// images are handed to the encoder as RGBA or YCbCr, its fast paths.
+// Codec names the JPEG codec of this build: "go" (image/jpeg, the default)
+// or "turbojpeg" (libjpeg-turbo, with the turbojpeg build tag). It is part of
+// every cache key, since the codecs write different bytes.
+var Codec = "go"
+
+// jpegEncoder, when set (turbojpeg build tag), encodes img if it can; it
+// returns ok false to fall back to image/jpeg.
+var jpegEncoder func(w io.Writer, img image.Image, quality int) (ok bool, err error)
+
+// EncodeJPEG writes img as a baseline JPEG with a JFIF header (4:2:0 for
+// colour images, or the subsampling of a YCbCr image with the turbojpeg
+// codec). Opaque images are handed to the encoder as RGBA or YCbCr, its fast
+// paths. It is safe for concurrent use.
 func EncodeJPEG(w io.Writer, img image.Image, quality int) error {
+	if jpegEncoder != nil {
+		if ok, err := jpegEncoder(w, opaqueFast(img), quality); ok || err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, opaqueFast(img), &jpeg.Options{Quality: quality}); err != nil {
 		return err

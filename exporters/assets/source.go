@@ -1,10 +1,10 @@
 package assets
 
 import (
-	"bytes"
 	"fmt"
 	"image"
 	"image/draw"
+	"runtime"
 	"sync"
 
 	"github.com/disintegration/imaging"
@@ -19,23 +19,31 @@ type Source struct {
 	levels []image.Image
 }
 
-// NewSource wraps an image already decoded (for tests and benchmarks).
-func NewSource(img image.Image) *Source { return &Source{levels: []image.Image{img}} }
-
-func decode(data []byte) (*Source, error) {
-	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
-	if err != nil {
-		return nil, err
-	}
-	return NewSource(flatten(img)), nil
-}
+// NewSource wraps an image already decoded (for tests and benchmarks). The
+// image is flattened as a decoded master is: alpha composed on white, 16-bit
+// and CMYK converted to 8-bit RGB.
+func NewSource(img image.Image) *Source { return &Source{levels: []image.Image{flatten(img)}} }
 
 // flatten returns an opaque 8-bit image: alpha is composed on white, and
-// 16-bit, CMYK and paletted images become NRGBA.
+// 16-bit, CMYK and paletted images become NRGBA. YCbCr and Gray images (what
+// JPEG decoders return) and opaque RGBA/NRGBA images are returned as they
+// are.
+//
+// image/jpeg returns Adobe CMYK JPEGs as *image.CMYK already un-inverted, and
+// color.CMYK's RGBA conversion is the naive one (no ICC profile); that is
+// what every browser without colour management shows too.
 func flatten(img image.Image) image.Image {
-	switch img.(type) {
+	switch m := img.(type) {
 	case *image.YCbCr, *image.Gray:
 		return img
+	case *image.NRGBA:
+		if m.Opaque() {
+			return img
+		}
+	case *image.RGBA:
+		if m.Opaque() {
+			return img
+		}
 	}
 	b := img.Bounds()
 	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
@@ -49,26 +57,21 @@ func (s *Source) Full() image.Image { return s.Level(0) }
 
 // Size is the master's width and height.
 func (s *Source) Size() (int, int) {
-	b := s.Full().Bounds()
+	s.mu.Lock()
+	b := s.levels[0].Bounds()
+	s.mu.Unlock()
 	return b.Dx(), b.Dy()
 }
 
-// Level returns the master halved n times (rounding sizes up), computing each
-// level from the one above it and keeping it for later callers.
+// Level returns the master halved n times (sizes rounded up: ceil(w/2^n)),
+// computing each level from the one above it with a 2x2 box filter and
+// keeping it for later callers. A YCbCr master gives YCbCr levels (each plane
+// halved: no colour conversion, and the JPEG encoder's fastest input).
 func (s *Source) Level(n int) image.Image {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for len(s.levels) <= n {
-		prev := s.levels[len(s.levels)-1]
-		b := prev.Bounds()
-		w, h := (b.Dx()+1)/2, (b.Dy()+1)/2
-		if w < 1 {
-			w = 1
-		}
-		if h < 1 {
-			h = 1
-		}
-		s.levels = append(s.levels, imaging.Resize(prev, w, h, imaging.Box))
+		s.levels = append(s.levels, halve(s.levels[len(s.levels)-1]))
 	}
 	return s.levels[n]
 }
@@ -78,9 +81,9 @@ func (s *Source) Level(n int) image.Image {
 func (s *Source) AtLeast(w, h int) image.Image {
 	best := 0
 	W, H := s.Size()
-	for n := 1; ; n++ {
+	for n := 1; n <= 30; n++ {
 		lw, lh := ceilDiv(W, 1<<n), ceilDiv(H, 1<<n)
-		if lw < w || lh < h || n > 30 {
+		if lw < w || lh < h {
 			break
 		}
 		best = n
@@ -90,7 +93,9 @@ func (s *Source) AtLeast(w, h int) image.Image {
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
-// Resize returns the master scaled to w x h, from the best level.
+// Resize returns the master scaled to w x h, from the best level, with a
+// Lanczos filter (the level is less than twice the target, so the filter
+// sees at most 2x reduction and stays cheap).
 func (s *Source) Resize(w, h int) image.Image {
 	if w <= 0 || h <= 0 {
 		panic(fmt.Sprintf("assets: bad size %dx%d", w, h))
@@ -113,4 +118,104 @@ func (s *Source) Fit(edge int) (int, int) {
 		return edge, max(1, (H*edge+W/2)/W)
 	}
 	return max(1, (W*edge+H/2)/H), edge
+}
+
+// halve returns img at half size (rounded up) with a 2x2 box filter; an odd
+// last row or column is averaged with itself.
+func halve(img image.Image) image.Image {
+	b := img.Bounds()
+	w, h := max(1, ceilDiv(b.Dx(), 2)), max(1, ceilDiv(b.Dy(), 2))
+	switch m := img.(type) {
+	case *image.YCbCr:
+		if m.Rect.Min == (image.Point{}) {
+			out := image.NewYCbCr(image.Rect(0, 0, w, h), m.SubsampleRatio)
+			cw, ch := chromaSize(m.Rect.Dx(), m.Rect.Dy(), m.SubsampleRatio)
+			ocw, och := chromaSize(w, h, m.SubsampleRatio)
+			halvePlane(m.Y, m.YStride, m.Rect.Dx(), m.Rect.Dy(), 1, out.Y, out.YStride, w, h)
+			halvePlane(m.Cb, m.CStride, cw, ch, 1, out.Cb, out.CStride, ocw, och)
+			halvePlane(m.Cr, m.CStride, cw, ch, 1, out.Cr, out.CStride, ocw, och)
+			return out
+		}
+	case *image.Gray:
+		if m.Rect.Min == (image.Point{}) {
+			out := image.NewGray(image.Rect(0, 0, w, h))
+			halvePlane(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), 1, out.Pix, out.Stride, w, h)
+			return out
+		}
+	case *image.NRGBA:
+		if m.Rect.Min == (image.Point{}) {
+			out := image.NewNRGBA(image.Rect(0, 0, w, h))
+			halvePlane(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), 4, out.Pix, out.Stride, w, h)
+			return out
+		}
+	case *image.RGBA:
+		if m.Rect.Min == (image.Point{}) {
+			out := image.NewRGBA(image.Rect(0, 0, w, h))
+			halvePlane(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), 4, out.Pix, out.Stride, w, h)
+			return out
+		}
+	}
+	return imaging.Resize(img, w, h, imaging.Box)
+}
+
+// chromaSize is the size of the Cb and Cr planes of a w x h YCbCr image, as
+// image.NewYCbCr computes it.
+func chromaSize(w, h int, r image.YCbCrSubsampleRatio) (int, int) {
+	switch r {
+	case image.YCbCrSubsampleRatio422:
+		return (w + 1) / 2, h
+	case image.YCbCrSubsampleRatio420:
+		return (w + 1) / 2, (h + 1) / 2
+	case image.YCbCrSubsampleRatio440:
+		return w, (h + 1) / 2
+	case image.YCbCrSubsampleRatio411:
+		return (w + 3) / 4, h
+	case image.YCbCrSubsampleRatio410:
+		return (w + 3) / 4, (h + 1) / 2
+	}
+	return w, h
+}
+
+// halvePlane averages 2x2 blocks of a plane of sw x sh pixels of bpp bytes
+// into a plane of dw x dh pixels (dw = ceil(sw/2), dh = ceil(sh/2)), rows
+// split between the CPUs.
+func halvePlane(src []byte, sstride, sw, sh, bpp int, dst []byte, dstride, dw, dh int) {
+	row := func(y int) {
+		y0 := 2 * y
+		y1 := min(y0+1, sh-1)
+		r0 := src[y0*sstride:]
+		r1 := src[y1*sstride:]
+		d := dst[y*dstride:]
+		for x := 0; x < dw; x++ {
+			x0 := 2 * x * bpp
+			x1 := min(2*x+1, sw-1) * bpp
+			for c := 0; c < bpp; c++ {
+				s := uint(r0[x0+c]) + uint(r0[x1+c]) + uint(r1[x0+c]) + uint(r1[x1+c])
+				d[x*bpp+c] = byte((s + 2) >> 2)
+			}
+		}
+	}
+	n := runtime.GOMAXPROCS(0)
+	if n < 2 || dw*dh < 1<<16 {
+		for y := 0; y < dh; y++ {
+			row(y)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := ceilDiv(dh, n)
+	for i := 0; i < n; i++ {
+		lo, hi := i*chunk, min(dh, (i+1)*chunk)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for y := lo; y < hi; y++ {
+				row(y)
+			}
+		}()
+	}
+	wg.Wait()
 }

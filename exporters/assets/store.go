@@ -2,10 +2,16 @@
 // image once, hashes it while reading, decodes it once, and derives from that
 // one decode every image the exporters declared (IIIF tiles and sizes, e-book
 // images, thumbnails). Derivatives are kept in a content-addressed cache, so a
-// rebuild after a caption edit re-encodes nothing.
+// rebuild after a caption edit reads no master and re-encodes nothing.
 //
 // The store sits between model and the exporters: it imports model, and
-// exporters import it. Exporters never open a master themselves.
+// exporters import it. Exporters never open a master themselves: the bag gets
+// master bytes from Store.OpenMaster, which serves the copy kept from the
+// store's one read (see Options.KeepMasters).
+//
+// Masters are processed by a bounded pool of workers (Options.Workers), and a
+// master is decoded only when its estimated decoded size fits in the memory
+// budget (Options.MaxMemory) beside the masters already in flight.
 package assets
 
 import (
@@ -18,19 +24,25 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/vitrine-tools/vitrine/model"
 )
 
 // PipelineVersion is part of every cache key; bump it when a change to the
 // decoding or resampling code changes derivative bytes.
-const PipelineVersion = "1"
+const PipelineVersion = "2"
+
+// DefaultMaxMemory is the default budget of decoded pixels in flight: with
+// it, a build of 24-megapixel masters peaks well under 1 GiB of memory.
+const DefaultMaxMemory = 512 << 20
 
 // Master is one original image file of the exhibition, as read once.
 type Master struct {
@@ -52,7 +64,8 @@ type Master struct {
 type Deriver interface {
 	Key() string
 	// Derive writes the derivative's files into dst. It may use any level of
-	// src; it must not keep src after returning.
+	// src; it must not keep src after returning, and should return promptly
+	// (with ctx.Err()) when ctx is cancelled.
 	Derive(ctx context.Context, src *Source, dst *Dir) error
 }
 
@@ -64,22 +77,58 @@ type Options struct {
 	// CacheDir holds derivatives across builds; "" means a temporary folder
 	// removed by Close.
 	CacheDir string
-	// MaxPixels refuses larger images from their header, before decoding.
+	// MaxPixels refuses larger images from their header, before decoding;
+	// 0 means model.DefaultMaxPixels.
 	MaxPixels int64
-	// Log receives one line per master; nil means silent.
+	// MaxMemory bounds the estimated bytes of decoded masters (and their
+	// pyramid levels) in flight; 0 means DefaultMaxMemory. A master larger
+	// than the whole budget is processed alone.
+	MaxMemory int64
+	// KeepMasters keeps a copy of every master read by Run in a spool folder
+	// inside CacheDir (removed by Close), from which OpenMaster serves it, so
+	// that a payload writer (the bag) does not read any master a second time.
+	KeepMasters bool
+	// Progress receives the progress bar or one line per master; nil means
+	// Log, as plain lines.
+	Progress *Progress
+	// Log receives one line per master when Progress is nil; nil means
+	// silent.
 	Log io.Writer
+}
+
+// Stats counts what a Store did, for tests and the build summary.
+type Stats struct {
+	// Reads and Decodes count, per master path, the times the whole file was
+	// read (by Run or OpenMaster) and decoded.
+	Reads, Decodes map[string]int
+	// Derived counts derivatives made; Cached those found in the cache.
+	Derived, Cached int
+	// SpoolReads counts OpenMaster calls served from the spool.
+	SpoolReads int
+	// PeakBudget is the most of the memory budget held at once.
+	PeakBudget int64
 }
 
 // Store computes and holds the masters and derivatives of one build.
 // Run must complete before Master or Files are called.
 type Store struct {
-	ex      *model.Exhibition
-	opt     Options
-	tmp     string
+	ex     *model.Exhibition
+	opt    Options
+	tmp    string
+	spool  string
+	budget *budget
+	index  *index
+	prog   *Progress
+
+	// decode is decodeImage; tests replace it.
+	decode func(data []byte, format string) (image.Image, error)
+
 	mu      sync.Mutex
 	masters map[string]*Master
 	derived map[string][]string // key: path + "\x00" + deriver key
 	dirs    map[string]string
+	spooled map[string]string
+	stats   Stats
 }
 
 // New makes a store for the exhibition's images.
@@ -90,23 +139,68 @@ func New(ex *model.Exhibition, opt Options) (*Store, error) {
 	if opt.MaxPixels <= 0 {
 		opt.MaxPixels = model.DefaultMaxPixels
 	}
-	s := &Store{ex: ex, opt: opt, masters: map[string]*Master{}, derived: map[string][]string{}, dirs: map[string]string{}}
+	if opt.MaxMemory <= 0 {
+		opt.MaxMemory = DefaultMaxMemory
+	}
+	s := &Store{
+		ex: ex, opt: opt, decode: decodeImage,
+		masters: map[string]*Master{}, derived: map[string][]string{}, dirs: map[string]string{}, spooled: map[string]string{},
+		stats:  Stats{Reads: map[string]int{}, Decodes: map[string]int{}},
+		budget: newBudget(opt.MaxMemory),
+	}
 	if s.opt.CacheDir == "" {
 		d, err := os.MkdirTemp("", "vitrine-cache-")
 		if err != nil {
 			return nil, err
 		}
 		s.tmp, s.opt.CacheDir = d, d
+	} else if err := os.MkdirAll(s.opt.CacheDir, 0o755); err != nil {
+		return nil, fmt.Errorf("cache folder: %w", err)
+	}
+	s.index = loadIndex(s.opt.CacheDir)
+	removeStaleSpools(s.opt.CacheDir)
+	s.prog = opt.Progress
+	if s.prog == nil {
+		w := opt.Log
+		if w == nil {
+			w = io.Discard
+		}
+		s.prog = NewProgress(w, false)
 	}
 	return s, nil
 }
 
-// Close removes a temporary cache.
+// Close removes the spool and a temporary cache.
 func (s *Store) Close() error {
-	if s.tmp != "" {
-		return os.RemoveAll(s.tmp)
+	var errs []error
+	if s.spool != "" {
+		errs = append(errs, os.RemoveAll(s.spool))
 	}
-	return nil
+	if s.tmp != "" {
+		errs = append(errs, os.RemoveAll(s.tmp))
+	}
+	return errors.Join(errs...)
+}
+
+// CacheDir is the folder holding the derivatives.
+func (s *Store) CacheDir() string { return s.opt.CacheDir }
+
+// Stats returns a copy of the counters.
+func (s *Store) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stats
+	st.Reads, st.Decodes = map[string]int{}, map[string]int{}
+	for k, v := range s.stats.Reads {
+		st.Reads[k] = v
+	}
+	for k, v := range s.stats.Decodes {
+		st.Decodes[k] = v
+	}
+	s.budget.mu.Lock()
+	st.PeakBudget = s.budget.peak
+	s.budget.mu.Unlock()
+	return st
 }
 
 // Paths returns every image path of the exhibition in plate order, once each.
@@ -125,146 +219,284 @@ func (s *Store) Paths() []string {
 }
 
 // Run reads, hashes and decodes every master once and makes every
-// derivative of derivers from it, using up to Options.Workers goroutines. It
-// reports every failing image, each naming its file, and stops early when
-// ctx is cancelled.
+// derivative of derivers from it, using up to Options.Workers goroutines
+// within Options.MaxMemory. Masters whose size and modification time match
+// the cache index, and whose derivatives are all cached, are not read at all.
+// Run reports every failing image, each naming its file, and stops promptly
+// when ctx is cancelled (the cache then holds only complete derivatives).
 func (s *Store) Run(ctx context.Context, derivers []Deriver) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	paths := s.Paths()
-	jobs := make(chan string)
-	errs := make([]error, len(paths))
-	index := map[string]int{}
-	for i, p := range paths {
-		index[p] = i
+	var all int64
+	for _, p := range paths {
+		if abs, err := s.ex.ImagePath(p); err == nil {
+			if st, err := os.Stat(abs); err == nil {
+				all += st.Size()
+			}
+		}
 	}
+	start := time.Now()
+	s.prog.begin(len(paths), all)
+	jobs := make(chan int)
+	errs := make([]error, len(paths))
 	var wg sync.WaitGroup
-	for w := 0; w < s.opt.Workers; w++ {
+	for w := 0; w < min(s.opt.Workers, max(1, len(paths))); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for p := range jobs {
-				errs[index[p]] = s.process(ctx, p, derivers)
+			for i := range jobs {
+				rel := paths[i]
+				t0 := time.Now()
+				how, size, err := s.process(ctx, rel, derivers)
+				errs[i] = err
+				line := ""
+				if err != nil {
+					line = err.Error()
+				} else {
+					m := s.Master(rel)
+					line = fmt.Sprintf("%s: %dx%d %s, %s, %s (%.1f s)", rel, m.Width, m.Height, m.Format, mb(m.Size), how, time.Since(t0).Seconds())
+				}
+				s.prog.step(size, line, err != nil && ctx.Err() == nil)
 			}
 		}()
 	}
 feed:
-	for _, p := range paths {
+	for i := range paths {
 		select {
-		case jobs <- p:
+		case jobs <- i:
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	saveErr := s.index.save()
+	st := s.Stats()
+	nread := 0
+	for _, n := range st.Reads {
+		nread += n
+	}
+	s.prog.end(fmt.Sprintf("images: %d masters, %d read, %d derivatives made, %d from the cache, in %s",
+		len(paths), nread, st.Derived, st.Cached, clock(time.Since(start))))
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if saveErr != nil {
+		return fmt.Errorf("cache index: %w", saveErr)
+	}
+	return nil
 }
 
 // ErrImage wraps every error about one image.
 var ErrImage = errors.New("image")
 
-func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (err error) {
+// process does one master: from the cache when possible, else one read, one
+// decode and every missing derivative. It returns how the master was served
+// ("cached", "decoded") and its size for the progress report.
+func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (how string, size int64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w %s: the decoder failed (%v); the file is probably damaged", ErrImage, rel, r)
+			err = fmt.Errorf("%w %s: the image could not be processed (%v); the file is probably damaged: re-export it", ErrImage, rel, r)
 		}
 	}()
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("%w %s: %s", ErrImage, rel, fmt.Sprintf(format, args...))
+	}
+	if err := ctx.Err(); err != nil {
+		return "", 0, err
+	}
+	abs, err := s.ex.ImagePath(rel)
+	if err == nil {
+		abs, err = filepath.Abs(abs) // the index key
+	}
+	if err != nil {
+		return "", 0, fail("%v", err)
+	}
 	f, err := s.ex.OpenImage(rel)
 	if err != nil {
-		return fmt.Errorf("%w %s: %v", ErrImage, rel, err)
+		return "", 0, fail("%v", err)
 	}
 	defer f.Close()
-	h256, h512 := sha256.New(), sha512.New()
-	var buf bytes.Buffer
-	if _, err := io.Copy(io.MultiWriter(&buf, h256, h512), f); err != nil {
-		return fmt.Errorf("%w %s: reading: %v", ErrImage, rel, err)
-	}
-	data := buf.Bytes()
-	m := &Master{Path: rel, Size: int64(len(data)), SHA256: hex.EncodeToString(h256.Sum(nil)), SHA512: hex.EncodeToString(h512.Sum(nil))}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("%w %s: not a readable image: %v", ErrImage, rel, err)
+		return "", 0, fail("%v", err)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > s.opt.MaxPixels {
-		return fmt.Errorf("%w %s: %dx%d pixels is more than the limit of %d", ErrImage, rel, cfg.Width, cfg.Height, s.opt.MaxPixels)
+	if st.IsDir() {
+		return "", 0, fail("is a folder, not an image")
 	}
-	m.Format = format
-	src, err := decode(data)
+	size = st.Size()
+	mtime := st.ModTime().UnixNano()
+
+	// 1. Unchanged file (size and mtime as indexed) with every derivative
+	// cached: nothing to read.
+	if e, ok := s.index.get(abs); ok && e.Size == size && e.MtimeNs == mtime {
+		if s.useCache(rel, e.master(rel), derivers) {
+			return "cached", size, nil
+		}
+	}
+
+	// 2. Read and hash the whole file once.
+	if size == 0 {
+		return "", size, fail("the file is empty; re-export the image")
+	}
+	data, err := s.read(f, rel, size)
 	if err != nil {
-		return fmt.Errorf("%w %s: %v", ErrImage, rel, err)
+		return "", size, err
 	}
-	b := src.Full().Bounds()
-	m.Width, m.Height = b.Dx(), b.Dy()
+	var h256, h512 string
+	var hw sync.WaitGroup
+	hw.Add(2)
+	go func() { defer hw.Done(); x := sha256.Sum256(data); h256 = hex.EncodeToString(x[:]) }()
+	go func() { defer hw.Done(); x := sha512.Sum512(data); h512 = hex.EncodeToString(x[:]) }()
+	spoolErr := s.keep(rel, data)
+	cfg, format, cfgErr := image.DecodeConfig(bytes.NewReader(data))
+	hw.Wait()
+	if spoolErr != nil {
+		return "", size, fail("keeping a copy for the bag: %v", spoolErr)
+	}
+	if cfgErr != nil {
+		return "", size, fail("not a readable image (%v); give a JPEG, PNG, TIFF or WebP file, re-exported if it is damaged", cfgErr)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return "", size, fail("the header gives no pixels (%dx%d); re-export the image", cfg.Width, cfg.Height)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > s.opt.MaxPixels {
+		return "", size, fail("%dx%d = %d pixels is more than the limit of %d; reduce the image or raise --max-pixels", cfg.Width, cfg.Height, px, s.opt.MaxPixels)
+	}
+	m := &Master{Path: rel, Size: size, SHA256: h256, SHA512: h512, Format: format}
+
+	// 3. Same content seen before (a touched or copied file): the cache may
+	// still have everything.
+	if e, ok := s.readMasterInfo(h256); ok && e.Size == size {
+		m.Width, m.Height = e.Width, e.Height
+		if s.useCache(rel, m, derivers) {
+			s.index.put(abs, entryOf(m, mtime))
+			return "cached", size, nil
+		}
+	}
+
+	// 4. Decode once, within the memory budget, and derive what is missing.
+	held, err := s.budget.acquire(ctx, decodedCost(cfg, size))
+	if err != nil {
+		return "", size, err
+	}
+	defer s.budget.release(held)
+	s.count(func(st *Stats) { st.Decodes[rel]++ })
+	img, err := s.decode(data, format)
+	data = nil
+	if err != nil {
+		return "", size, fail("cannot decode the image (%v); re-export it", err)
+	}
+	src := &Source{levels: []image.Image{img}}
+	m.Width, m.Height = src.Size()
 	for _, d := range derivers {
 		if err := ctx.Err(); err != nil {
-			return err
+			return "", size, err
 		}
-		dir := filepath.Join(s.opt.CacheDir, m.SHA256[:2], m.SHA256, cacheKey(d.Key()))
-		files, err := s.derive(ctx, src, d, dir)
-		if err != nil {
-			return fmt.Errorf("%w %s: %s: %v", ErrImage, rel, d.Key(), err)
+		dir := s.derivDir(m.SHA256, d)
+		files, err := readComplete(dir)
+		if err == nil {
+			s.count(func(st *Stats) { st.Cached++ })
+		} else {
+			files, err = s.derive(ctx, func(out *Dir) error { return d.Derive(ctx, src, out) }, dir)
+			if err != nil {
+				if ctx.Err() != nil {
+					return "", size, ctx.Err()
+				}
+				return "", size, fail("%s: %v", d.Key(), err)
+			}
+			s.count(func(st *Stats) { st.Derived++ })
 		}
-		s.mu.Lock()
-		s.derived[rel+"\x00"+d.Key()] = files
-		s.dirs[rel+"\x00"+d.Key()] = dir
-		s.mu.Unlock()
+		s.record(rel, d, dir, files)
 	}
+	if err := s.writeMasterInfo(m); err != nil {
+		return "", size, fail("cache: %v", err)
+	}
+	s.index.put(abs, entryOf(m, mtime))
 	s.mu.Lock()
 	s.masters[rel] = m
 	s.mu.Unlock()
-	if s.opt.Log != nil {
-		fmt.Fprintf(s.opt.Log, "image %s: %dx%d %s, %d bytes\n", rel, m.Width, m.Height, m.Format, m.Size)
-	}
-	return nil
+	return "decoded", size, nil
 }
 
-func cacheKey(k string) string {
-	sum := sha256.Sum256([]byte(PipelineVersion + "\x00" + k))
-	return hex.EncodeToString(sum[:12])
+// useCache records m and every derivative from the cache if all are there.
+func (s *Store) useCache(rel string, m *Master, derivers []Deriver) bool {
+	found := make([][]string, len(derivers))
+	for i, d := range derivers {
+		files, err := readComplete(s.derivDir(m.SHA256, d))
+		if err != nil {
+			return false
+		}
+		found[i] = files
+	}
+	for i, d := range derivers {
+		s.record(rel, d, s.derivDir(m.SHA256, d), found[i])
+	}
+	s.count(func(st *Stats) { st.Cached += len(derivers) })
+	s.mu.Lock()
+	s.masters[rel] = m
+	s.mu.Unlock()
+	return true
 }
 
-// derive runs d into a fresh folder and renames it to dir when complete, so
-// the cache never holds a partial derivative.
-func (s *Store) derive(ctx context.Context, src *Source, d Deriver, dir string) ([]string, error) {
-	if files, err := readComplete(dir); err == nil {
-		return files, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
+func (s *Store) record(rel string, d Deriver, dir string, files []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := rel + "\x00" + d.Key()
+	s.derived[k] = files
+	s.dirs[k] = dir
+}
+
+func (s *Store) count(f func(*Stats)) {
+	s.mu.Lock()
+	f(&s.stats)
+	s.mu.Unlock()
+}
+
+// read reads the whole of f (size bytes) once.
+func (s *Store) read(f *os.File, rel string, size int64) ([]byte, error) {
+	s.count(func(st *Stats) { st.Reads[rel]++ })
+	data := make([]byte, size)
+	n, err := io.ReadFull(f, data)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w %s: reading: %v (read %d of %d bytes)", ErrImage, rel, err, n, size)
 	}
-	defer os.RemoveAll(tmp)
-	out := &Dir{path: tmp}
-	if err := d.Derive(ctx, src, out); err != nil {
-		return nil, err
-	}
-	files := out.Files()
-	if err := os.WriteFile(filepath.Join(tmp, completeFile), []byte(strings.Join(files, "\n")), 0o644); err != nil {
-		return nil, err
-	}
-	_ = os.RemoveAll(dir)
-	if err := os.Rename(tmp, dir); err != nil {
-		return nil, err
-	}
-	return files, nil
+	return data, nil
 }
 
-const completeFile = ".complete"
+// keep writes data to the spool when Options.KeepMasters is set.
+func (s *Store) keep(rel string, data []byte) error {
+	if !s.opt.KeepMasters {
+		return nil
+	}
+	s.mu.Lock()
+	if s.spool == "" {
+		d, err := os.MkdirTemp(s.opt.CacheDir, ".spool-")
+		if err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		s.spool = d
+	}
+	p := filepath.Join(s.spool, strconv.Itoa(len(s.spooled)))
+	s.spooled[rel] = p
+	s.mu.Unlock()
+	return os.WriteFile(p, data, 0o600)
+}
 
-func readComplete(dir string) ([]string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, completeFile))
-	if err != nil {
-		return nil, err
+// removeStaleSpools removes spool folders left by builds killed more than a
+// day ago (a build removes its own in Close, also when interrupted).
+func removeStaleSpools(cache string) {
+	old, _ := filepath.Glob(filepath.Join(cache, ".spool-*"))
+	for _, d := range old {
+		if st, err := os.Stat(d); err == nil && time.Since(st.ModTime()) > 24*time.Hour {
+			os.RemoveAll(d)
+		}
 	}
-	if len(b) == 0 {
-		return nil, nil
-	}
-	return strings.Split(string(b), "\n"), nil
 }
 
 // Master returns what was read of the master at rel, or nil.
@@ -284,8 +516,27 @@ func (s *Store) Files(rel string, d Deriver) (dir string, files []string, ok boo
 	return dir, s.derived[k], ok
 }
 
-// OpenMaster opens a master's bytes for a payload writer (the bag).
+// OpenMaster opens a master's bytes for a payload writer (the bag). When Run
+// read the master (a cold build) and Options.KeepMasters is set, the bytes
+// come from the copy kept from that one read; otherwise (a rebuild that
+// needed no read) the master itself is opened, and that is its one read of
+// the build. The caller should hash what it reads and compare with Master's
+// digests: a master edited during the build is then caught.
 func (s *Store) OpenMaster(rel string) (io.ReadCloser, error) {
+	s.mu.Lock()
+	p, ok := s.spooled[rel]
+	s.mu.Unlock()
+	if ok {
+		f, err := os.Open(p)
+		if err == nil {
+			s.count(func(st *Stats) { st.SpoolReads++ })
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	s.count(func(st *Stats) { st.Reads[rel]++ })
 	return s.ex.OpenImage(rel)
 }
 

@@ -1,0 +1,132 @@
+package assets
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image"
+	"image/jpeg"
+
+	"github.com/disintegration/imaging"
+
+	// Decoders of the master formats vitrine accepts.
+	_ "image/png"
+
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+)
+
+// jpegDecoder decodes a JPEG. The default is image/jpeg; a build with the
+// turbojpeg tag replaces it with libjpeg-turbo (see turbojpeg.go).
+var jpegDecoder = func(data []byte) (image.Image, error) {
+	return jpeg.Decode(bytes.NewReader(data))
+}
+
+// decodeImage decodes data (whose format DecodeConfig named), applies the
+// EXIF orientation of a JPEG, and flattens the result (see flatten).
+func decodeImage(data []byte, format string) (image.Image, error) {
+	var img image.Image
+	var err error
+	if format == "jpeg" {
+		img, err = jpegDecoder(data)
+	} else {
+		img, _, err = image.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if format == "jpeg" {
+		img = orient(img, jpegOrientation(data))
+	}
+	return flatten(img), nil
+}
+
+// orient applies an EXIF orientation value (1-8) to img.
+func orient(img image.Image, o int) image.Image {
+	switch o {
+	case 2:
+		return imaging.FlipH(img)
+	case 3:
+		return imaging.Rotate180(img)
+	case 4:
+		return imaging.FlipV(img)
+	case 5:
+		return imaging.Transpose(img)
+	case 6:
+		return imaging.Rotate270(img)
+	case 7:
+		return imaging.Transverse(img)
+	case 8:
+		return imaging.Rotate90(img)
+	}
+	return img
+}
+
+// swapsSides reports whether an EXIF orientation swaps width and height.
+func swapsSides(o int) bool { return o >= 5 && o <= 8 }
+
+// jpegOrientation returns the EXIF orientation tag of a JPEG (1 when absent
+// or unreadable). It reads only the markers before the image data.
+func jpegOrientation(data []byte) int {
+	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
+		return 1
+	}
+	p := 2
+	for p+4 <= len(data) {
+		if data[p] != 0xFF {
+			return 1
+		}
+		marker := data[p+1]
+		if marker == 0xFF { // fill byte
+			p++
+			continue
+		}
+		if marker == 0xDA || marker == 0xD9 { // start of scan, end of image
+			return 1
+		}
+		n := int(binary.BigEndian.Uint16(data[p+2:]))
+		if n < 2 || p+2+n > len(data) {
+			return 1
+		}
+		seg := data[p+4 : p+2+n]
+		if marker == 0xE1 && len(seg) > 6 && string(seg[:6]) == "Exif\x00\x00" {
+			return tiffOrientation(seg[6:])
+		}
+		p += 2 + n
+	}
+	return 1
+}
+
+// tiffOrientation reads tag 0x0112 of IFD0 of a TIFF structure (EXIF).
+func tiffOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 1
+	}
+	var bo binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 1
+	}
+	off := int(bo.Uint32(t[4:]))
+	if off < 8 || off+2 > len(t) {
+		return 1
+	}
+	n := int(bo.Uint16(t[off:]))
+	for i := 0; i < n; i++ {
+		e := off + 2 + 12*i
+		if e+12 > len(t) {
+			return 1
+		}
+		if bo.Uint16(t[e:]) == 0x0112 {
+			v := int(bo.Uint16(t[e+8:]))
+			if v >= 1 && v <= 8 {
+				return v
+			}
+			return 1
+		}
+	}
+	return 1
+}
