@@ -17,7 +17,18 @@ import (
 type Source struct {
 	mu     sync.Mutex
 	levels []image.Image
+	// raw and format are the master file's bytes and decoder name, from
+	// the store's single read; raw is nil for a Source made by NewSource.
+	raw    []byte
+	format string
 }
+
+// Master returns the master file's bytes, as read once by the store, and its
+// format (jpeg, png, tiff, ...), for a deriver that can use the file itself
+// (a JPEG master shown as stored is its own full-size image). The bytes are
+// valid only during Derive and must not be modified. raw is nil when the
+// Source was not made by the store.
+func (s *Source) Master() (raw []byte, format string) { return s.raw, s.format }
 
 // NewSource wraps an image already decoded (for tests and benchmarks). The
 // image is flattened as a decoded master is: alpha composed on white, 16-bit

@@ -387,11 +387,12 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	defer s.budget.release(held)
 	s.count(func(st *Stats) { st.Decodes[rel]++ })
 	img, err := s.decode(data, format)
-	data = nil
 	if err != nil {
 		return "", size, fail("cannot decode the image (%v); re-export it", err)
 	}
-	src := &Source{levels: []image.Image{img}}
+	// The bytes stay available to the derivers (Source.Master) and are
+	// dropped when this master is done.
+	src := &Source{levels: []image.Image{img}, raw: data, format: format}
 	m.Width, m.Height = src.Size()
 	for _, d := range derivers {
 		if err := ctx.Err(); err != nil {

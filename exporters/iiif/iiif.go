@@ -23,7 +23,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -249,11 +248,6 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		switch {
 		case have[c[1]]:
 			fromCache = append(fromCache, c)
-		case e.Tiles && c[1] == maxPath:
-			// The deriver left full/max to the master itself (see Pyramid.Derive).
-			if err := fullFromMaster(b, rel, m.Format, svc+"/"+c[0]); err != nil {
-				return pi, err
-			}
 		default:
 			return pi, fmt.Errorf("the cached derivative in %s lacks %s; delete the cache folder and build again", cache, c[1])
 		}
@@ -263,35 +257,6 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		return b.Out.CopyFile(svc+"/"+c[0], filepath.Join(cache, filepath.FromSlash(c[1])))
 	})
 	return pi, err
-}
-
-// fullFromMaster writes full/max (dst in OUT) from the master file at rel:
-// a JPEG master is copied as it is; any other master (a lossy WebP, the one
-// other format that decodes to YCbCr) is decoded and encoded here, the one
-// case where a master is decoded twice.
-func fullFromMaster(b *exporters.Build, rel, format, dst string) error {
-	in, err := b.Assets.OpenMaster(rel)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := b.Out.Create(dst)
-	if err != nil {
-		return err
-	}
-	if format == "jpeg" {
-		_, err = io.Copy(out, in)
-	} else {
-		var img image.Image
-		if img, _, err = image.Decode(in); err == nil {
-			err = assets.EncodeJPEG(out, img, Quality)
-		}
-	}
-	if err != nil {
-		out.Close()
-		return fmt.Errorf("%s: %w", dst, err)
-	}
-	return out.Close()
 }
 
 // thumbSize picks the canvas thumbnail among the listed sizes: the smallest

@@ -170,16 +170,16 @@ func (p pyramid) tilePath(version, sf, tx, ty, sw, sh int) string {
 type Pyramid struct{}
 
 // Key implements assets.Deriver.
-func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v1/tile%d/q%d", TileSize, Quality) }
+func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v2/tile%d/q%d", TileSize, Quality) }
 
 // Derive implements assets.Deriver. Every file is a crop of one halved level
 // of src (never a resample of the master per tile); files are encoded by a
 // small pool of goroutines, since image/jpeg encodes on one core.
 //
-// When the decoded master is YCbCr (a JPEG master shown as stored: no EXIF
-// rotation, no CMYK), full/max is not encoded: the exporter copies the
-// master file itself there, which saves re-encoding the largest image,
-// about a quarter of the work.
+// When the master is a JPEG shown as stored (decoded to YCbCr: no EXIF
+// rotation, no CMYK), full/max is not encoded: it is the master's bytes
+// from the store's single read (Source.Master), which saves re-encoding the
+// largest image, about a quarter of the work, and reads no file again.
 func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
 	w, h := src.Size()
 	p := newPyramid(w, h)
@@ -191,8 +191,19 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 		}
 	}
 	jobs := p.pieces()
-	if reusable(levels[0]) {
+	if raw, format := src.Master(); raw != nil && format == "jpeg" && reusable(levels[0]) {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
+		f, err := dst.Create(maxPath)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(raw); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
 	}
 	// Largest first, so the full-size image does not finish last alone.
 	sort.SliceStable(jobs, func(i, j int) bool {
@@ -230,8 +241,8 @@ func (Plain) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) er
 // reusable reports whether a decoded master is one its master file can
 // stand for as full/max: image/jpeg decodes colour JPEGs to YCbCr, and the
 // asset store turns every rotated, CMYK, paletted, 16-bit or transparent
-// image into NRGBA. (Lossy WebP also decodes to YCbCr; the exporter encodes
-// full/max for it at export time, see fullFromMaster.)
+// image into NRGBA. (Lossy WebP also decodes to YCbCr; Derive checks the
+// format too.)
 func reusable(img image.Image) bool {
 	_, ok := img.(*image.YCbCr)
 	return ok
