@@ -75,14 +75,7 @@ punctuation, gaps and repeats in the numbering, lines it did not understand
 (kept as notes) and the navigation leftovers it dropped.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := refuseOverwrite(o); err != nil {
-				return err
-			}
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			slug, err := importSlug(o)
+			data, slug, err := readImportInput(o, args[0])
 			if err != nil {
 				return err
 			}
@@ -107,25 +100,20 @@ func newImportCSVCmd(a *app) *cobra.Command {
 		Short: "Import a spreadsheet saved as CSV",
 		Long: `csv reads a spreadsheet saved as CSV (UTF-8, with or without BOM; commas,
 semicolons or tabs) whose first row names the columns. Recognized columns
-(any case): number/no/id/pid/identifier, title/caption/label,
-creator/artist/photographer/maker, date/year, medium, dimensions,
-credit/credit line, rights/license, image/file/filename (several separated
-by ";"), alt/alt text, description, section. Other columns are kept as
-extra metadata of each plate.
+(ignoring case, full stops, "_", "-" and a qualifier in brackets):
+number/no/id/pid/identifier/object no/accession number/inventory no/cat no,
+title/caption/label, creator/artist/photographer/maker, date/year, medium,
+dimensions, credit/credit line, rights/license, image/file/filename/image
+filename (several separated by ";"), alt/alt text, description, section, and
+language columns such as title:ko. Excel's "sep=;" first line is understood.
+Other columns are kept as extra metadata of each plate.
 
 Image names are looked up in --images (default: the CSV file's folder),
 exactly, then ignoring Unicode normalization (NFC/NFD). Images outside DIR
 are copied into DIR/images/.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := refuseOverwrite(o); err != nil {
-				return err
-			}
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			slug, err := importSlug(o)
+			data, slug, err := readImportInput(o, args[0])
 			if err != nil {
 				return err
 			}
@@ -150,6 +138,21 @@ are copied into DIR/images/.`,
 }
 
 // importSlug is --slug, else the output folder's name made into a slug.
+// readImportInput refuses to replace an exhibition file (before any work),
+// then reads the input file and settles the slug.
+func readImportInput(o *importOptions, file string) (data []byte, slug string, err error) {
+	if err := refuseOverwrite(o); err != nil {
+		return nil, "", err
+	}
+	if data, err = os.ReadFile(file); err != nil {
+		return nil, "", err
+	}
+	if slug, err = importSlug(o); err != nil {
+		return nil, "", err
+	}
+	return data, slug, nil
+}
+
 func importSlug(o *importOptions) (string, error) {
 	if o.slug != "" {
 		return o.slug, nil

@@ -144,7 +144,12 @@ func (e *Exporter) Check(b *exporters.Build) error {
 	if err != nil {
 		return err
 	}
-	for _, in := range opt.Include {
+	return checkIncluded(b, opt.Include)
+}
+
+// checkIncluded refuses a --bag-include format that this build does not make.
+func checkIncluded(b *exporters.Build, include []string) error {
+	for _, in := range include {
 		if !b.Has(in) {
 			return fmt.Errorf("--bag-include %s: the %s format is not part of this build; add it to --formats (e.g. --formats %s,bagit)", in, in, in)
 		}
@@ -251,10 +256,10 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	}
 
 	// Outputs of the same build.
+	if err := checkIncluded(b, opt.Include); err != nil {
+		return nil, err
+	}
 	for _, in := range opt.Include {
-		if !b.Has(in) {
-			return nil, fmt.Errorf("--bag-include %s: the %s format is not part of this build; add it to --formats (e.g. --formats %s,bagit)", in, in, in)
-		}
 		var root string
 		switch in {
 		case "epub":
