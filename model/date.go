@@ -121,7 +121,18 @@ func FindDate(s string) (phrase string, d Date, ok bool) {
 // Normalize turns a date as written into EDTF. It returns a note when the
 // result needed an inference the reader should know about, and an error when
 // the text is not a date form it knows (the caller keeps the text verbatim).
+//
+// On error edtf is always empty: a caller may store the result without
+// checking err and never keeps half a date (such as a bare "~").
 func Normalize(text string) (edtf, note string, err error) {
+	edtf, note, err = normalize(text)
+	if err != nil {
+		return "", "", err
+	}
+	return edtf, note, nil
+}
+
+func normalize(text string) (edtf, note string, err error) {
 	s := strings.TrimSpace(text)
 	s = strings.TrimSuffix(s, ".")
 	low := strings.ToLower(s)
@@ -149,7 +160,10 @@ func Normalize(text string) (edtf, note string, err error) {
 	}
 	if m := reUncertain.FindStringSubmatch(s); m != nil {
 		y, _, err := ymd(atoi(m[1]), 0, 0)
-		return y + "?", "", err
+		if err != nil {
+			return "", "", err
+		}
+		return y + "?", "", nil
 	}
 	if m := reDotDMY.FindStringSubmatch(s); m != nil {
 		return ymd(atoi(m[3]), atoi(m[2]), atoi(m[1]))
@@ -173,7 +187,10 @@ func Normalize(text string) (edtf, note string, err error) {
 	}
 	if m := reApprox.FindStringSubmatch(s); m != nil {
 		y, _, err := ymd(atoi(m[1]), 0, 0)
-		return y + "~", "", err
+		if err != nil {
+			return "", "", err
+		}
+		return y + "~", "", nil
 	}
 	if m := reApproxPrefix.FindStringSubmatch(s); m != nil && !reApprox.MatchString(s) {
 		// "c. 1950-1955": both ends are approximate.
