@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vitrine-tools/vitrine/model"
 )
@@ -29,8 +30,19 @@ type Output struct {
 	stageRel string
 	stage    *os.Root
 	lock     *os.File
+	mu       sync.Mutex
 	products map[string]bool
+	// reused are folders of the current OUT that Commit carries over into
+	// the new version of their product (see Reuse).
+	reused map[string]bool
+	// current reads the current OUT (opened by FS when folders are reused).
+	current *os.Root
 }
+
+// StampFile is the name of the file an exporter writes last into a folder it
+// may Reuse on the next build, saying what the folder holds. Packagers (the
+// bag) leave it out.
+const StampFile = ".vitrine-stamp"
 
 // StagePrefix starts the names of staging folders in OUT.
 const StagePrefix = ".vitrine-staging-"
@@ -64,7 +76,7 @@ func NewOutput(dir string) (*Output, error) {
 		}
 		return nil, err
 	}
-	return &Output{dir: dir, stageRel: stageRel, stage: root, lock: lock, products: map[string]bool{}}, nil
+	return &Output{dir: dir, stageRel: stageRel, stage: root, lock: lock, products: map[string]bool{}, reused: map[string]bool{}}, nil
 }
 
 // removeStale removes the staging folders in dir whose lock no running
@@ -96,8 +108,28 @@ func (o *Output) Dir() string { return o.dir }
 func (o *Output) StageDir() string { return filepath.Join(o.dir, o.stageRel) }
 
 // FS reads what has been staged so far (for an exporter that packages
-// another's output).
-func (o *Output) FS() fs.FS { return o.stage.FS() }
+// another's output), including the folders of the current OUT that this
+// build reuses.
+func (o *Output) FS() fs.FS {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.reused) == 0 {
+		return o.stage.FS()
+	}
+	reused := make([]string, 0, len(o.reused))
+	for r := range o.reused {
+		reused = append(reused, r)
+	}
+	sort.Strings(reused)
+	if o.current == nil {
+		r, err := os.OpenRoot(o.dir)
+		if err != nil {
+			return errFS{err}
+		}
+		o.current = r
+	}
+	return &stagedFS{stage: o.stage.FS(), out: o.current.FS(), reused: reused}
+}
 
 // Product declares rel (a file or a folder, slash-separated) as one product
 // that Commit moves into place as a whole.
@@ -105,8 +137,68 @@ func (o *Output) Product(rel string) error {
 	if err := model.CheckRelPath(rel); err != nil {
 		return err
 	}
+	o.mu.Lock()
 	o.products[rel] = true
+	o.mu.Unlock()
 	return nil
+}
+
+// ReadCurrent reads the file rel of the current OUT, as the last build left
+// it (not the staged one). Paths through symbolic links out of OUT are
+// refused.
+func (o *Output) ReadCurrent(rel string) ([]byte, error) {
+	if err := model.CheckRelPath(rel); err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(o.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.ReadFile(filepath.FromSlash(rel))
+}
+
+// Reuse declares that the folder rel of the current OUT, inside a product
+// this build writes, already holds exactly what the exporter would write
+// there (the exporter checks that, for example with a stamp file written
+// last into the folder). The exporter writes nothing under rel; Commit moves
+// the folder from the current product into the new one by a single rename
+// just before the new product replaces the old. A rebuild that changes only
+// text thus creates and deletes no file of an unchanged image folder, which
+// on a large exhibition is most of the output.
+//
+// Until Commit, the current OUT is untouched: a failed or interrupted build
+// leaves it as it was.
+func (o *Output) Reuse(rel string) error {
+	if err := model.CheckRelPath(rel); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(o.dir)
+	if err != nil {
+		return err
+	}
+	st, err := root.Lstat(filepath.FromSlash(rel))
+	root.Close()
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a folder", rel)
+	}
+	if d := path.Dir(rel); d != "." {
+		if err := o.stage.MkdirAll(filepath.FromSlash(d), 0o755); err != nil {
+			return err
+		}
+	}
+	o.mu.Lock()
+	o.reused[rel] = true
+	o.mu.Unlock()
+	return nil
+}
+
+// within reports whether rel is under the folder dir (or is dir).
+func within(rel, dir string) bool {
+	return rel == dir || strings.HasPrefix(rel, dir+"/")
 }
 
 // Create creates the staged file rel (slash-separated, inside OUT), making
@@ -172,10 +264,39 @@ func (o *Output) Commit() error {
 	for _, rel := range rels {
 		src := filepath.Join(o.stageRel, filepath.FromSlash(rel))
 		dst := filepath.FromSlash(rel)
+		// Carry the reused folders of the current product over into the
+		// new one; on any failure put them back, so that the current
+		// product stays whole.
+		var grafted []string
+		graft := func() error {
+			for _, r := range o.reusedIn(rel) {
+				if err := root.Rename(filepath.FromSlash(r), filepath.Join(o.stageRel, filepath.FromSlash(r))); err != nil {
+					return fmt.Errorf("carrying over %s: %w", r, err)
+				}
+				grafted = append(grafted, r)
+			}
+			return nil
+		}
+		ungraft := func() {
+			for _, r := range grafted {
+				_ = root.Rename(filepath.Join(o.stageRel, filepath.FromSlash(r)), filepath.FromSlash(r))
+			}
+		}
+		if err := graft(); err != nil {
+			ungraft()
+			errs = append(errs, commitError(rel, err))
+			continue
+		}
+		// The current version (a folder, or a file) is moved aside first,
+		// then deleted with the staging folder. A rename onto an existing
+		// file would delete it inside the rename, and ext4 also writes the
+		// new file's data out before such a rename: for a bag of several
+		// hundred megabytes that made the rename take seconds.
 		old := ""
-		if st, err := root.Lstat(dst); err == nil && st.IsDir() {
+		if st, err := root.Lstat(dst); err == nil && (st.IsDir() || st.Mode().IsRegular()) {
 			old = filepath.Join(o.stageRel, ".old-"+strings.ReplaceAll(rel, "/", "_"))
 			if err := root.Rename(dst, old); err != nil {
+				ungraft()
 				errs = append(errs, commitError(rel, err))
 				continue
 			}
@@ -184,10 +305,23 @@ func (o *Output) Commit() error {
 			if old != "" {
 				_ = root.Rename(old, dst)
 			}
+			ungraft()
 			errs = append(errs, commitError(rel, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// reusedIn lists the reused folders inside the product rel.
+func (o *Output) reusedIn(rel string) []string {
+	var out []string
+	for r := range o.reused {
+		if within(r, rel) && r != rel {
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // commitError explains a failed move of the product rel into out.
@@ -204,6 +338,10 @@ func (o *Output) Abort() {
 	if o.stage != nil {
 		o.stage.Close()
 		o.stage = nil
+	}
+	if o.current != nil {
+		o.current.Close()
+		o.current = nil
 	}
 	_ = os.RemoveAll(o.StageDir())
 	if o.lock != nil {
@@ -230,3 +368,52 @@ func (o *Output) CopyFile(rel, src string) error {
 	}
 	return out.Close()
 }
+
+// stagedFS reads the staging folder, except under the reused folders, which
+// are read from the current OUT (where they stay until Commit).
+type stagedFS struct {
+	stage, out fs.FS
+	reused     []string // sorted
+}
+
+func (s *stagedFS) pick(name string) fs.FS {
+	for _, r := range s.reused {
+		if within(name, r) {
+			return s.out
+		}
+	}
+	return s.stage
+}
+
+func (s *stagedFS) Open(name string) (fs.File, error) { return s.pick(name).Open(name) }
+
+// ReadDir lists a staged folder together with the reused folders in it.
+func (s *stagedFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	fsys := s.pick(name)
+	entries, err := fs.ReadDir(fsys, name)
+	if err != nil || fsys == s.out {
+		return entries, err
+	}
+	have := map[string]bool{}
+	for _, e := range entries {
+		have[e.Name()] = true
+	}
+	for _, r := range s.reused {
+		dir, base := path.Split(r)
+		if strings.TrimSuffix(dir, "/") != name && !(name == "." && dir == "") || have[base] {
+			continue
+		}
+		st, err := fs.Stat(s.out, r)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, fs.FileInfoToDirEntry(st))
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	return entries, nil
+}
+
+// errFS fails every Open with the error that prevented reading OUT.
+type errFS struct{ err error }
+
+func (e errFS) Open(string) (fs.File, error) { return nil, e.err }

@@ -1,8 +1,11 @@
 package exporters
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -238,5 +241,110 @@ func TestStaleStagingRemoved(t *testing.T) {
 	if f, err := tryLock(filepath.Join(o.StageDir(), lockName), false); err == nil {
 		f.Close()
 		t.Error("the running build's staging folder is not locked")
+	}
+}
+
+// TestOutputReuseCarriesFoldersOver: a reused folder of the current OUT is
+// moved into the new product (the same files, not copies), is readable
+// through FS before Commit, and stays where it was when the build fails.
+func TestOutputReuseCarriesFoldersOver(t *testing.T) {
+	dir := t.TempDir()
+	build := func(reuse bool, commit bool) (*Output, error) {
+		o, err := NewOutput(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Product("p"); err != nil {
+			t.Fatal(err)
+		}
+		if reuse {
+			if err := o.Reuse("p/images/a"); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := o.WriteFile("p/images/a/tile.jpg", []byte("tile a")); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.WriteFile("p/images/b/tile.jpg", []byte("tile b")); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.WriteFile("p/manifest.json", []byte(fmt.Sprint("reuse ", reuse))); err != nil {
+			t.Fatal(err)
+		}
+		if !commit {
+			return o, nil
+		}
+		return o, o.Commit()
+	}
+	if _, err := build(false, true); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(filepath.Join(dir, "p", "images", "a", "tile.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A build that reuses a and fails: OUT stays as it was.
+	o, _ := build(true, false)
+	// The staged view has the reused folder in its listing and its files.
+	got, err := fs.ReadFile(o.FS(), "p/images/a/tile.jpg")
+	if err != nil || string(got) != "tile a" {
+		t.Fatalf("reused file through FS: %q, %v", got, err)
+	}
+	var walked []string
+	fs.WalkDir(o.FS(), "p", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.IsDir() {
+			walked = append(walked, p)
+		}
+		return nil
+	})
+	if want := []string{"p/images/a/tile.jpg", "p/images/b/tile.jpg", "p/manifest.json"}; !slices.Equal(walked, want) {
+		t.Errorf("FS walk = %v, want %v", walked, want)
+	}
+	o.Abort()
+	if tree := readTree(t, dir); tree["p/images/a/tile.jpg"] != "tile a" || tree["p/manifest.json"] != "reuse false" || len(tree) != 3 {
+		t.Fatalf("an aborted build changed OUT: %v", tree)
+	}
+
+	// A build that reuses a and commits: a is the same file, carried over.
+	if _, err := build(true, true); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(filepath.Join(dir, "p", "images", "a", "tile.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Error("the reused folder was copied, not carried over")
+	}
+	if tree := readTree(t, dir); tree["p/manifest.json"] != "reuse true" || tree["p/images/b/tile.jpg"] != "tile b" || len(tree) != 3 {
+		t.Errorf("after a reusing build OUT holds %v", tree)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, StagePrefix+"*")); len(left) != 0 {
+		t.Errorf("staging left behind: %v", left)
+	}
+
+	// A reused folder that vanished before Commit: the commit fails and
+	// the current product stays whole.
+	o, _ = build(true, false)
+	if err := os.Rename(filepath.Join(dir, "p", "images", "a"), filepath.Join(dir, "moved-a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err == nil {
+		t.Fatal("Commit succeeded although a reused folder had gone")
+	}
+	if tree := readTree(t, dir); tree["p/manifest.json"] != "reuse true" {
+		t.Errorf("a failed commit replaced the product: %v", tree)
+	}
+
+	// Only folders of the current OUT can be reused.
+	o, _ = NewOutput(dir)
+	defer o.Abort()
+	for _, bad := range []string{"p/none", "p/manifest.json", "../x", "/etc"} {
+		if err := o.Reuse(bad); err == nil {
+			t.Errorf("Reuse(%q) accepted", bad)
+		}
 	}
 }

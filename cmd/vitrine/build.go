@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -176,6 +177,14 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 			}
 		}
 	}
+	// phases records how long each step took, printed at the end: on a
+	// large exhibition it says where the time goes.
+	var phases []string
+	lap := time.Now()
+	mark := func(name string) {
+		phases = append(phases, fmt.Sprintf("%s %.1f s", name, time.Since(lap).Seconds()))
+		lap = time.Now()
+	}
 	if err := store.Run(ctx, derivers); err != nil {
 		if ctx.Err() != nil {
 			return interrupted(opts.out)
@@ -186,6 +195,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	// exporters run, so that peak memory is the larger of the two phases,
 	// not their sum.
 	debug.FreeOSMemory()
+	mark("images")
 	var errs []error
 	for _, e := range selected {
 		if ctx.Err() != nil {
@@ -194,6 +204,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 		if err := e.Export(ctx, b); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), err))
 		}
+		mark(e.Name())
 	}
 	// An exporter stopped by the signal reports whatever it was doing
 	// when cancelled; say what happened instead.
@@ -209,6 +220,8 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if err := out.Commit(); err != nil {
 		return fmt.Errorf("moving outputs into %s: %w", opts.out, err)
 	}
+	mark("moving into place")
+	fmt.Fprintf(log, "time: %s\n", strings.Join(phases, ", "))
 	if !opts.quiet {
 		fmt.Fprintf(a.stdout, "built %s (%d plates) into %s: %s\n", ex.Slug, len(ex.Plates), opts.out, strings.Join(b.Formats, ", "))
 	}

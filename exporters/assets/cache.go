@@ -39,17 +39,18 @@ type indexEntry struct {
 	MtimeNs int64  `json:"mtime_ns"`
 	SHA256  string `json:"sha256"`
 	SHA512  string `json:"sha512"`
+	CRC32   string `json:"crc32,omitempty"`
 	Format  string `json:"format"`
 	Width   int    `json:"width"`
 	Height  int    `json:"height"`
 }
 
 func (e indexEntry) master(rel string) *Master {
-	return &Master{Path: rel, Size: e.Size, SHA256: e.SHA256, SHA512: e.SHA512, Format: e.Format, Width: e.Width, Height: e.Height}
+	return &Master{Path: rel, Size: e.Size, SHA256: e.SHA256, SHA512: e.SHA512, CRC32: e.CRC32, ModTime: e.MtimeNs, Format: e.Format, Width: e.Width, Height: e.Height}
 }
 
 func entryOf(m *Master, mtimeNs int64) indexEntry {
-	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, Format: m.Format, Width: m.Width, Height: m.Height}
+	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height}
 }
 
 // index maps absolute master paths to what was read of them.

@@ -22,6 +22,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"io"
 	"io/fs"
@@ -52,6 +53,12 @@ type Master struct {
 	Size int64
 	// SHA256 and SHA512 are hex digests of the file's bytes.
 	SHA256, SHA512 string
+	// CRC32 is the file's CRC-32 (IEEE, the one ZIP entries carry) in hex;
+	// empty when the cache index of an older vitrine did not record it.
+	CRC32 string
+	// ModTime is the file's modification time (Unix nanoseconds) when it
+	// was hashed.
+	ModTime int64
 	// Format is the decoder's name: jpeg, png, tiff, ...
 	Format string
 	// Width and Height are the pixel size after EXIF orientation.
@@ -333,7 +340,8 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 
 	// 1. Unchanged file (size and mtime as indexed) with every derivative
 	// cached: nothing to read.
-	if e, ok := s.index.get(abs); ok && e.Size == size && e.MtimeNs == mtime {
+	// (An entry without a CRC-32, from an older vitrine, is read once more.)
+	if e, ok := s.index.get(abs); ok && e.Size == size && e.MtimeNs == mtime && e.CRC32 != "" {
 		if s.useCache(rel, e.master(rel), derivers) {
 			return "cached", size, nil
 		}
@@ -347,11 +355,12 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	if err != nil {
 		return "", size, err
 	}
-	var h256, h512 string
+	var h256, h512, crc string
 	var hw sync.WaitGroup
-	hw.Add(2)
+	hw.Add(3)
 	go func() { defer hw.Done(); x := sha256.Sum256(data); h256 = hex.EncodeToString(x[:]) }()
 	go func() { defer hw.Done(); x := sha512.Sum512(data); h512 = hex.EncodeToString(x[:]) }()
+	go func() { defer hw.Done(); crc = fmt.Sprintf("%08x", crc32.ChecksumIEEE(data)) }()
 	spoolErr := s.keep(rel, data)
 	cfg, format, cfgErr := image.DecodeConfig(bytes.NewReader(data))
 	hw.Wait()
@@ -367,7 +376,7 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	if px := int64(cfg.Width) * int64(cfg.Height); px > s.opt.MaxPixels {
 		return "", size, fail("%dx%d = %d pixels is more than the limit of %d; reduce the image or raise --max-pixels", cfg.Width, cfg.Height, px, s.opt.MaxPixels)
 	}
-	m := &Master{Path: rel, Size: size, SHA256: h256, SHA512: h512, Format: format}
+	m := &Master{Path: rel, Size: size, SHA256: h256, SHA512: h512, CRC32: crc, ModTime: mtime, Format: format}
 
 	// 3. Same content seen before (a touched or copied file): the cache may
 	// still have everything.
@@ -539,6 +548,27 @@ func (s *Store) OpenMaster(rel string) (io.ReadCloser, error) {
 	}
 	s.count(func(st *Stats) { st.Reads[rel]++ })
 	return s.ex.OpenImage(rel)
+}
+
+// Current reports whether r, a file opened by OpenMaster, holds the bytes
+// whose digests Master(rel) gives, so that a payload writer may trust them
+// instead of hashing again: r is this build's kept copy of the one read, or
+// the master itself with the size and modification time it had when it was
+// hashed (the same test that lets a rebuild skip reading it).
+func (s *Store) Current(rel string, r io.Reader) bool {
+	m := s.Master(rel)
+	f, ok := r.(*os.File)
+	if m == nil || !ok || m.CRC32 == "" {
+		return false
+	}
+	s.mu.Lock()
+	p, spooled := s.spooled[rel]
+	s.mu.Unlock()
+	if spooled && f.Name() == p {
+		return true
+	}
+	st, err := f.Stat()
+	return err == nil && m.ModTime != 0 && st.Mode().IsRegular() && st.Size() == m.Size && st.ModTime().UnixNano() == m.ModTime
 }
 
 // Dir is the folder a Deriver writes one derivative into.

@@ -227,11 +227,13 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 		}
 		rel := im.Original
 		bag.Payload = append(bag.Payload, File{
-			Path:   "data/images/" + im.Name,
-			Size:   m.Size,
-			Open:   func() (io.ReadCloser, error) { return b.Assets.OpenMaster(rel) },
-			Expect: map[string]string{"sha256": m.SHA256, "sha512": m.SHA512},
-			Label:  fmt.Sprintf("image %s (plate %s)", im.Original, im.Plate),
+			Path:    "data/images/" + im.Name,
+			Size:    m.Size,
+			Open:    func() (io.ReadCloser, error) { return b.Assets.OpenMaster(rel) },
+			Expect:  map[string]string{"sha256": m.SHA256, "sha512": m.SHA512},
+			CRC32:   m.CRC32,
+			Current: func(r io.Reader) bool { return b.Assets.Current(rel, r) },
+			Label:   fmt.Sprintf("image %s (plate %s)", im.Original, im.Plate),
 		})
 	}
 	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images)})
@@ -376,7 +378,7 @@ func stagedFiles(fsys fs.FS, root string) ([]File, error) {
 		if !d.Type().IsRegular() {
 			return fmt.Errorf("%s is not a regular file", p)
 		}
-		if ignoredFile(p) {
+		if ignoredFile(p) || path.Base(p) == exporters.StampFile {
 			return nil
 		}
 		info, err := d.Info()

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/png"
 	"io"
@@ -534,5 +536,56 @@ func TestMisnamedMaster(t *testing.T) {
 	}
 	if tsv := string(readZipEntry(t, zr, "test-show/data/names.tsv")); !strings.Contains(tsv, "data/images/plate-021a-2.png\t21a\t2\tverso.jpg") {
 		t.Errorf("names.tsv:\n%s", tsv)
+	}
+}
+
+// TestKnownDigestsGiveTheSameBag: payload files whose digests are known
+// from the build's one read are copied without hashing (file to file); the
+// ZIP must be byte for byte the one written by hashing, and valid. A known
+// file that is shorter than announced still fails the write.
+func TestKnownDigestsGiveTheSameBag(t *testing.T) {
+	dir := t.TempDir()
+	master := filepath.Join(dir, "m.jpg")
+	data := bytes.Repeat([]byte("not really a jpeg, stored as one "), 40000)
+	if err := os.WriteFile(master, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tiff := bytes.Repeat([]byte{1, 2, 3, 4}, 100000)
+	sums := hashBytes(data, []string{"sha256", "sha512"})
+	crc := fmt.Sprintf("%08x", crc32.ChecksumIEEE(data))
+	write := func(name string, current bool, size int64) (string, error) {
+		bag := &Bag{Name: "b", Time: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}
+		f := File{Path: "data/images/m.jpg", Size: size, Expect: sums, CRC32: crc,
+			Open: func() (io.ReadCloser, error) { return os.Open(master) }}
+		if current {
+			f.Current = func(r io.Reader) bool { _, ok := r.(*os.File); return ok }
+		}
+		bag.Payload = []File{f, {Path: "data/scan.tif", Data: tiff}, {Path: "data/z.txt", Data: []byte("z\n")}}
+		p := filepath.Join(dir, name)
+		out, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = bag.WriteZip(context.Background(), out)
+		out.Close()
+		return p, err
+	}
+	hashed, err := write("hashed.zip", false, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := write("known.zip", true, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(hashed)
+	b, _ := os.ReadFile(known)
+	if !bytes.Equal(a, b) {
+		t.Fatalf("the bag written from known digests differs from the hashed one (%d vs %d bytes)", len(b), len(a))
+	}
+	wantValid(t, mustVerify(t, known, VerifyOptions{}))
+	independentCheck(t, known)
+	if _, err := write("short.zip", true, int64(len(data))+10); !errors.Is(err, ErrChanged) {
+		t.Errorf("a known file shorter than announced: %v, want ErrChanged", err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,9 +37,16 @@ type zipSink struct {
 type countWriter struct {
 	w io.Writer
 	n int64
+	// skip counts bytes without writing them: they were put in the file
+	// directly (zipSink.known).
+	skip bool
 }
 
 func (c *countWriter) Write(p []byte) (int, error) {
+	if c.skip {
+		c.n += int64(len(p))
+		return len(p), nil
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
@@ -182,6 +191,62 @@ func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (i
 	return n, sums, nil
 }
 
+// known writes a stored entry whose CRC-32 is known: the local header is
+// complete before the data, and the data is copied file to file by the
+// kernel (copy_file_range on Linux) when both ends are files, not through
+// archive/zip. So that archive/zip's offsets stay right, as many bytes are
+// then written through it while the sink drops them (see countWriter.skip).
+// Entries that are deflated go through stream (CRC computed while
+// compressing).
+func (z *zipSink) known(name string, size int64, crc string, r io.Reader) (int64, error) {
+	sum, err := strconv.ParseUint(crc, 16, 32)
+	if err != nil || compressible(name) || size >= maxRawStream {
+		n, _, err := z.stream(name, size, r, nil)
+		return n, err
+	}
+	fh := z.header(name, zip.Store)
+	fh.CRC32 = uint32(sum)
+	fh.CompressedSize64 = uint64(size)
+	fh.UncompressedSize64 = uint64(size)
+	w, err := z.zw.CreateRaw(fh)
+	if err != nil {
+		return 0, err
+	}
+	src, srcOK := r.(*os.File)
+	dst, dstOK := z.f.(*os.File)
+	if !srcOK || !dstOK {
+		n, err := io.CopyBuffer(onlyWriter{&limitWriter{w: w, left: size}}, io.LimitReader(r, size+1), z.buf)
+		if err == nil && n != size {
+			err = fmt.Errorf("%w: expected %d bytes, read %d", ErrChanged, size, n)
+		}
+		return n, err
+	}
+	if err := z.zw.Flush(); err != nil {
+		return 0, err
+	}
+	// The file's offset is where the entry's data starts.
+	n, err := dst.ReadFrom(io.LimitReader(src, size))
+	if err != nil {
+		return n, err
+	}
+	if n != size {
+		return n, fmt.Errorf("%w: expected %d bytes, read %d", ErrChanged, size, n)
+	}
+	z.count.skip = true
+	defer func() { z.count.skip = false }()
+	for left := size; left > 0; {
+		k := min(left, int64(len(zeros)))
+		if _, err := w.Write(zeros[:k]); err != nil {
+			return n, err
+		}
+		left -= k
+	}
+	return n, z.zw.Flush()
+}
+
+// zeros stand for bytes already copied into a ZIP by known.
+var zeros = make([]byte, 1<<20)
+
 func (z *zipSink) close() error { return z.zw.Close() }
 
 // limitWriter refuses bytes beyond left (a file that grew while read).
@@ -253,6 +318,11 @@ func (s *tarSink) stream(name string, size int64, r io.Reader, algs []string) (i
 	return n, sums, err
 }
 
+func (s *tarSink) known(name string, size int64, _ string, r io.Reader) (int64, error) {
+	n, _, err := s.stream(name, size, r, nil)
+	return n, err
+}
+
 func (s *tarSink) close() error {
 	if err := s.tw.Close(); err != nil {
 		return err
@@ -293,6 +363,11 @@ func (d *dirSink) stream(name string, size int64, r io.Reader, algs []string) (i
 		err = cerr
 	}
 	return n, sums, err
+}
+
+func (d *dirSink) known(name string, size int64, _ string, r io.Reader) (int64, error) {
+	n, _, err := d.stream(name, size, r, nil)
+	return n, err
 }
 
 func (d *dirSink) close() error { return nil }

@@ -20,6 +20,7 @@ package iiif
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -199,6 +200,7 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 	// copies maps each file written in OUT (relative to svc) to its file in
 	// the cache.
 	var copies [][2]string
+	var infoJSON []byte
 	pi := painted{w: m.Width, h: m.Height}
 	svcURL := b.URL(svc)
 	if e.Tiles {
@@ -231,7 +233,8 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 				Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: py.Factors}},
 			}
 		}
-		if err := writeJSON(b, svc+"/info.json", info); err != nil {
+		var err error
+		if infoJSON, err = encodeJSON(info); err != nil {
 			return pi, err
 		}
 	} else {
@@ -242,6 +245,19 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 			return pi, err
 		}
 		pi.thumbs = []resource{{ID: svcURL + "/thumb.jpg", Type: "Image", Format: "image/jpeg", Width: tw, Height: th}}
+	}
+	// An image folder left by the previous build with the same stamp holds
+	// exactly these files: it is carried over instead of copied again.
+	stamp := serviceStamp(d.Key(), m.SHA256, infoJSON, copies)
+	if cur, err := b.Out.ReadCurrent(svc + "/" + exporters.StampFile); err == nil && bytes.Equal(cur, stamp) {
+		if err := b.Out.Reuse(svc); err == nil {
+			return pi, nil
+		}
+	}
+	if infoJSON != nil {
+		if err := b.Out.WriteFile(svc+"/info.json", infoJSON); err != nil {
+			return pi, err
+		}
 	}
 	var fromCache [][2]string
 	for _, c := range copies {
@@ -256,7 +272,24 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		c := fromCache[i]
 		return b.Out.CopyFile(svc+"/"+c[0], filepath.Join(cache, filepath.FromSlash(c[1])))
 	})
-	return pi, err
+	if err != nil {
+		return pi, err
+	}
+	// Written last: a folder with a stamp is complete.
+	return pi, b.Out.WriteFile(svc+"/"+exporters.StampFile, stamp)
+}
+
+// serviceStamp identifies the contents of an image folder: the derivative
+// (its parameters and the master's sha256), the info.json written (which
+// holds the base URL and the API version) and the names of the files copied.
+func serviceStamp(deriver, master string, info []byte, copies [][2]string) []byte {
+	names := sha256.New()
+	for _, c := range copies {
+		fmt.Fprintf(names, "%s\t%s\n", c[0], c[1])
+	}
+	infoSum := sha256.Sum256(info)
+	return fmt.Appendf(nil, "vitrine image folder\nderivative: %s\nmaster sha256: %s\ninfo.json sha256: %x\nfiles: %d, names sha256: %x\n",
+		deriver, master, infoSum, len(copies), names.Sum(nil))
 }
 
 // thumbSize picks the canvas thumbnail among the listed sizes: the smallest
@@ -324,14 +357,22 @@ func (e *Exporter) copyLogos(b *exporters.Build, mb *manifestBuilder) error {
 // writeJSON writes v indented, with a final newline, without escaping
 // '<', '>' and '&' (they are legal in JSON and the HTML of summaries).
 func writeJSON(b *exporters.Build, rel string, v any) error {
+	data, err := encodeJSON(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	return b.Out.WriteFile(rel, data)
+}
+
+func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("%s: %w", rel, err)
+		return nil, err
 	}
-	return b.Out.WriteFile(rel, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 func jpegSize(file string) (int, int, error) {

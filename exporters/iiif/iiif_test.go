@@ -3,6 +3,8 @@ package iiif
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/vitrine-tools/vitrine/exporters"
+	"golang.org/x/image/tiff"
 	"image"
 	"image/color"
 	_ "image/jpeg"
@@ -618,5 +620,69 @@ plates:
 			}
 			seen[key] = true
 		}
+	}
+}
+
+// TestRebuildCarriesImageFoldersOver: a rebuild after a caption edit keeps
+// each unchanged image folder of OUT as it is (the same files, carried over
+// by a rename), while the manifest takes the new caption; an image whose
+// master changed, a new base URL and another API version each write their
+// folder afresh; a folder damaged by hand (no stamp) is rewritten.
+func TestRebuildCarriesImageFoldersOver(t *testing.T) {
+	ex := fixture(t)
+	cache, out := t.TempDir(), t.TempDir()
+	opts := buildOpts{tiles: true, cache: cache}
+	tile := func(img string) string {
+		return filepath.Join(out, "iiif/victory/images", img, "0,0,512,512/512,512/0/default.jpg")
+	}
+	stat := func(img string) os.FileInfo {
+		t.Helper()
+		st, err := os.Stat(tile(img))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	build(t, ex, out, opts)
+	street, deflate := stat("images-street"), stat("images-deflate")
+
+	yml := filepath.Join(ex, "exhibition.yaml")
+	data, _ := os.ReadFile(yml)
+	edited := strings.Replace(string(data), "A rotated print", "A rotated print, caption edited by hand", 1)
+	if edited == string(data) {
+		t.Fatal("fixture caption not found")
+	}
+	writeFile(t, yml, []byte(edited))
+	// The deflate TIFF changes too: its folder must be written afresh.
+	writeFile(t, filepath.Join(ex, "images/deflate.tif"), encodeTIFF(t, gray8(1025, 513), tiff.Deflate))
+	build(t, ex, out, opts)
+	checkOut(t, out, "http://127.0.0.1:8080/")
+	if !os.SameFile(street, stat("images-street")) {
+		t.Error("the unchanged image folder was written again, not carried over")
+	}
+	if os.SameFile(deflate, stat("images-deflate")) {
+		t.Error("the folder of a changed master was carried over")
+	}
+	if man, _ := os.ReadFile(filepath.Join(out, "iiif/victory/manifest.json")); !bytes.Contains(man, []byte("A rotated print, caption edited by hand")) {
+		t.Error("the manifest lacks the edited caption")
+	}
+
+	// Another base URL: info.json changes, so the folder is written again.
+	street = stat("images-street")
+	build(t, ex, out, buildOpts{tiles: true, cache: cache, base: "https://museum.example/"})
+	checkOut(t, out, "https://museum.example/")
+	if os.SameFile(street, stat("images-street")) {
+		t.Error("an image folder was carried over although its info.json names another base URL")
+	}
+
+	// A folder whose stamp is gone (damaged, or from an older vitrine) is
+	// rewritten, and a complete one comes back.
+	street = stat("images-street")
+	os.Remove(filepath.Join(out, "iiif/victory/images/images-street", exporters.StampFile))
+	os.Remove(filepath.Join(out, "iiif/victory/images/images-street/full/max/0/default.jpg"))
+	build(t, ex, out, buildOpts{tiles: true, cache: cache, base: "https://museum.example/"})
+	checkOut(t, out, "https://museum.example/")
+	if os.SameFile(street, stat("images-street")) {
+		t.Error("a folder without its stamp was carried over")
 	}
 }
