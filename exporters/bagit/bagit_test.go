@@ -11,8 +11,10 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -551,6 +553,13 @@ func TestKnownDigestsGiveTheSameBag(t *testing.T) {
 		t.Fatal(err)
 	}
 	tiff := bytes.Repeat([]byte{1, 2, 3, 4}, 100000)
+	noisy := make([]byte, 600<<10)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range noisy {
+		noisy[i] = byte(rng.Uint32())
+	}
+	os.WriteFile(filepath.Join(dir, "noisy.tif"), noisy, 0o644)
+	os.WriteFile(filepath.Join(dir, "flat.tif"), tiff, 0o644)
 	sums := hashBytes(data, []string{"sha256", "sha512"})
 	crc := fmt.Sprintf("%08x", crc32.ChecksumIEEE(data))
 	write := func(name string, current bool, size int64) (string, error) {
@@ -561,6 +570,18 @@ func TestKnownDigestsGiveTheSameBag(t *testing.T) {
 			f.Current = func(r io.Reader) bool { _, ok := r.(*os.File); return ok }
 		}
 		bag.Payload = []File{f, {Path: "data/scan.tif", Data: tiff}, {Path: "data/z.txt", Data: []byte("z\n")}}
+		// Two TIFFs known too: one that deflates, one that does not (as
+		// an LZW scan): the same decision on both ways of writing.
+		for _, k := range []struct{ name string }{{"flat.tif"}, {"noisy.tif"}} {
+			p := filepath.Join(dir, k.name)
+			body, _ := os.ReadFile(p)
+			kf := File{Path: "data/images/" + k.name, Size: int64(len(body)), Expect: hashBytes(body, []string{"sha256", "sha512"}),
+				CRC32: fmt.Sprintf("%08x", crc32.ChecksumIEEE(body)), Open: func() (io.ReadCloser, error) { return os.Open(p) }}
+			if current {
+				kf.Current = f.Current
+			}
+			bag.Payload = append(bag.Payload, kf)
+		}
 		p := filepath.Join(dir, name)
 		out, err := os.Create(p)
 		if err != nil {
@@ -584,6 +605,18 @@ func TestKnownDigestsGiveTheSameBag(t *testing.T) {
 		t.Fatalf("the bag written from known digests differs from the hashed one (%d vs %d bytes)", len(b), len(a))
 	}
 	wantValid(t, mustVerify(t, known, VerifyOptions{}))
+	zr, err := zip.OpenReader(known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	methods := map[string]uint16{}
+	for _, zf := range zr.File {
+		methods[path.Base(zf.Name)] = zf.Method
+	}
+	zr.Close()
+	if methods["flat.tif"] != zip.Deflate || methods["noisy.tif"] != zip.Store || methods["m.jpg"] != zip.Store {
+		t.Errorf("entry methods %v: want flat.tif deflated, noisy.tif and m.jpg stored", methods)
+	}
 	independentCheck(t, known)
 	if _, err := write("short.zip", true, int64(len(data))+10); !errors.Is(err, ErrChanged) {
 		t.Errorf("a known file shorter than announced: %v, want ErrChanged", err)

@@ -140,14 +140,23 @@ func (z *zipSink) small(name string, data []byte) error {
 const maxRawStream = 1<<32 - 2
 
 func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (int64, map[string]string, error) {
-	if compressible(name) || size >= maxRawStream {
+	method := zip.Store
+	if compressible(name) {
+		// The name allows it (a TIFF, say); the bytes decide: an LZW or
+		// JPEG-compressed TIFF is stored, an uncompressed one deflated. The
+		// test depends on the bytes only, so bags stay reproducible.
+		br := bufio.NewReaderSize(r, sampleSize)
+		sample, _ := br.Peek(sampleSize)
+		if worthDeflating(sample) {
+			method = zip.Deflate
+		}
+		r = br
+	}
+	if method == zip.Deflate || size >= maxRawStream {
 		// Deflated (or too large for a plain header): archive/zip computes
 		// sizes and CRC and writes a data descriptor, Modified stays zero so
 		// no extended timestamp is added.
-		fh := z.header(name, zip.Deflate)
-		if !compressible(name) {
-			fh.Method = zip.Store
-		}
+		fh := z.header(name, method)
 		fh.ExternalAttrs = 0o100644 << 16
 		w, err := z.zw.CreateHeader(fh)
 		if err != nil {
@@ -156,6 +165,9 @@ func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (i
 		n, sums, _, err := copyHashed(w, r, algs, false, z.buf)
 		return n, sums, err
 	}
+	// Stored with a complete local header (sizes known, CRC-32 patched in
+	// after the copy) and no data descriptor, which some streaming readers
+	// refuse on stored entries.
 	fh := z.header(name, zip.Store)
 	fh.CompressedSize64 = uint64(size)
 	fh.UncompressedSize64 = uint64(size)
@@ -200,7 +212,15 @@ func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (i
 // compressing).
 func (z *zipSink) known(name string, size int64, crc string, r io.Reader) (int64, error) {
 	sum, err := strconv.ParseUint(crc, 16, 32)
-	if err != nil || compressible(name) || size >= maxRawStream {
+	deflate := compressible(name)
+	if f, ok := r.(*os.File); ok && deflate {
+		// As stream decides, from the same first bytes.
+		sample := make([]byte, min(size, sampleSize))
+		if _, err := f.ReadAt(sample, 0); err == nil {
+			deflate = worthDeflating(sample)
+		}
+	}
+	if err != nil || deflate || size >= maxRawStream {
 		n, _, err := z.stream(name, size, r, nil)
 		return n, err
 	}
@@ -242,6 +262,28 @@ func (z *zipSink) known(name string, size int64, crc string, r io.Reader) (int64
 		left -= k
 	}
 	return n, z.zw.Flush()
+}
+
+// sampleSize is how much of a large file worthDeflating looks at.
+const sampleSize = 256 << 10
+
+// worthDeflating reports whether the start of a file shrinks by at least a
+// tenth when deflated at the fastest level: data already compressed (LZW
+// or JPEG inside a TIFF, for example) does not, and deflating it would cost
+// seconds per hundred megabytes for nothing.
+func worthDeflating(sample []byte) bool {
+	if len(sample) < 4096 {
+		return true
+	}
+	var cw countWriter
+	cw.w = io.Discard
+	fw, err := flate.NewWriter(&cw, flate.BestSpeed)
+	if err != nil {
+		return true
+	}
+	fw.Write(sample)
+	fw.Close()
+	return cw.n < int64(len(sample))*9/10
 }
 
 // zeros stand for bytes already copied into a ZIP by known.
