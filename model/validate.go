@@ -1,12 +1,14 @@
 package model
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"image"
 	_ "image/gif"  // register decoders for header checks
 	_ "image/jpeg" //
 	_ "image/png"  //
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -326,7 +328,7 @@ func (v *validator) image(path, rel string, opt ValidateOptions, infos map[strin
 		v.err(path, fmt.Sprintf("%q is empty (0 bytes)", rel), "copy the image again from its source; the copy or download did not finish")
 		return
 	}
-	cfg, format, err := image.DecodeConfig(f)
+	cfg, format, err := image.DecodeConfig(headerReader{bufio.NewReader(f), f})
 	if err != nil {
 		v.err(path, fmt.Sprintf("%q is not a readable image (%v)", rel, err), "give a JPEG, PNG or TIFF file; re-export it if it is damaged")
 		return
@@ -343,6 +345,16 @@ func (v *validator) image(path, rel string, opt ValidateOptions, infos map[strin
 		v.warn(path, fmt.Sprintf("%q is a %s file but its name ends in %s", rel, strings.ToUpper(format), ext), fmt.Sprintf("rename it to end in .%s so that other programs open it as what it is", extFor(format)))
 	}
 	infos[rel] = ImageInfo{Format: format, Width: cfg.Width, Height: cfg.Height}
+}
+
+// headerReader lets image.DecodeConfig sniff the format from a buffered
+// reader (Peek) while the TIFF decoder, which reads a whole stream into
+// memory unless it can read at offsets, reads only the header through
+// ReadAt: checking a folder of 80 MB TIFFs then reads kilobytes, not the
+// files.
+type headerReader struct {
+	*bufio.Reader
+	io.ReaderAt
 }
 
 // extFits says whether a file name's extension (lower case, with its dot)

@@ -99,6 +99,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	start := time.Now()
 	ex, infos, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
 	if err != nil {
 		return err
@@ -179,7 +180,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	}
 	// phases records how long each step took, printed at the end: on a
 	// large exhibition it says where the time goes.
-	var phases []string
+	phases := []string{fmt.Sprintf("checks %.1f s", time.Since(start).Seconds())}
 	lap := time.Now()
 	mark := func(name string) {
 		phases = append(phases, fmt.Sprintf("%s %.1f s", name, time.Since(lap).Seconds()))
