@@ -1,12 +1,16 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"image"
 	"image/jpeg"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -82,5 +86,46 @@ func TestWholeBuildReadsAndDecodesEachMasterOnce(t *testing.T) {
 		if st.Reads[m] > 1 {
 			t.Errorf("rebuild: %s read %d times", m, st.Reads[m])
 		}
+	}
+
+	// A rebuild that puts the IIIF folder in the bag: its image folders
+	// are carried over from the previous output, not staged, and the bag
+	// must still hold every file of them (and no stamp).
+	maxA := filepath.Join(out, "iiif", "once", "images", "a", "full", "max", "0", "default.jpg")
+	before, err := os.Stat(maxA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "build", dir, "-o", out, "--bag-include", "iiif"); code != 0 {
+		t.Fatalf("rebuild with --bag-include iiif: exit %d\n%s", code, stderr)
+	}
+	if after, err := os.Stat(maxA); err != nil || !os.SameFile(before, after) {
+		t.Errorf("the image folder was not carried over (%v)", err)
+	}
+	var want []string
+	filepath.WalkDir(filepath.Join(out, "iiif", "once"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() != exporters.StampFile {
+			rel, _ := filepath.Rel(out, p)
+			want = append(want, "once/data/"+filepath.ToSlash(rel))
+		}
+		return err
+	})
+	zr, err := zip.OpenReader(filepath.Join(out, exporters.BagPath("once", "zip")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var got []string
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "once/data/iiif/") && !strings.HasSuffix(f.Name, "/") {
+			got = append(got, f.Name)
+		}
+	}
+	sort.Strings(want)
+	if len(want) < 10 || !slices.Equal(got, want) {
+		t.Errorf("the bag holds %d files of the IIIF folder, OUT has %d:\nbag %v\nout %v", len(got), len(want), got, want)
+	}
+	if code, stdout, stderr := runCLI(t, "verify", filepath.Join(out, exporters.BagPath("once", "zip"))); code != 0 {
+		t.Errorf("verify: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
