@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -86,7 +87,7 @@ punctuation, gaps and repeats in the numbering, lines it did not understand
 				return fmt.Errorf("%s: %w\nnothing was written", args[0], err)
 			}
 			printNotices(a.stderr, args[0], notes)
-			return finishImport(a, o, ex, nil)
+			return finishImport(c.Context(), a, o, ex, nil)
 		},
 	}
 	addCommonImportFlags(c, o)
@@ -129,7 +130,7 @@ are copied into DIR/images/.`,
 				return fmt.Errorf("%s:\n%w\nnothing was written", args[0], err)
 			}
 			printNotices(a.stderr, args[0], res.Notices)
-			return finishImport(a, o, res.Exhibition, res.Copies)
+			return finishImport(c.Context(), a, o, res.Exhibition, res.Copies)
 		},
 	}
 	addCommonImportFlags(c, o)
@@ -200,7 +201,7 @@ func refuseOverwrite(o *importOptions) error {
 	return nil
 }
 
-func finishImport(a *app, o *importOptions, ex *model.Exhibition, copies []importer.Copy) error {
+func finishImport(ctx context.Context, a *app, o *importOptions, ex *model.Exhibition, copies []importer.Copy) error {
 	if err := refuseOverwrite(o); err != nil {
 		return err
 	}
@@ -223,8 +224,14 @@ func finishImport(a *app, o *importOptions, ex *model.Exhibition, copies []impor
 			os.Remove(o.out) // only if empty
 		}
 	}
-	done, err = importer.CopyFiles(o.out, copies, o.force)
+	done, err = importer.CopyFiles(ctx, o.out, copies, o.force)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
+		if ctx.Err() != nil {
+			err = errors.New("interrupted")
+		}
 		undo()
 		return fmt.Errorf("%w\nnothing was written", err)
 	}

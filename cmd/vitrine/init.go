@@ -35,7 +35,7 @@ It never replaces an existing exhibition file without --force.`,
 				return fmt.Errorf("%s:\n%w\nnothing was written", dir, err)
 			}
 			printNotices(a.stderr, dir, notes)
-			return finishImport(a, o, ex, nil)
+			return finishImport(c.Context(), a, o, ex, nil)
 		},
 	}
 	f := c.Flags()

@@ -33,7 +33,23 @@ Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			ex, _, err := loadAndCheck(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels}, "")
+			// Validation only reads: on Ctrl-C it is abandoned at once.
+			type result struct {
+				ex  *model.Exhibition
+				err error
+			}
+			done := make(chan result, 1)
+			go func() {
+				ex, _, err := loadAndCheck(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels}, "")
+				done <- result{ex, err}
+			}()
+			var r result
+			select {
+			case r = <-done:
+			case <-c.Context().Done():
+				return errors.New("interrupted")
+			}
+			ex, err := r.ex, r.err
 			if err != nil {
 				return err
 			}

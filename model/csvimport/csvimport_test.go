@@ -2,6 +2,7 @@ package csvimport
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -78,7 +79,7 @@ func TestImportCollectionExport(t *testing.T) {
 	}
 	// Written and copied, it validates (one warning: plate 4 has no image;
 	// plate 5 returns to its section).
-	if _, err := importer.CopyFiles(out, res.Copies, false); err != nil {
+	if _, err := importer.CopyFiles(context.Background(), out, res.Copies, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := model.WriteExhibition(out, ex, false); err != nil {

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +22,10 @@ type Copy struct {
 // error unless force is set. It returns the paths it created, so the caller
 // can remove them if a later step fails; on its own error it removes them
 // itself. Every conflict is checked before anything is copied.
-func CopyFiles(dir string, copies []Copy, force bool) ([]string, error) {
+//
+// Cancelling ctx (Ctrl-C) stops between two files and removes what was
+// copied.
+func CopyFiles(ctx context.Context, dir string, copies []Copy, force bool) ([]string, error) {
 	var todo []Copy
 	var errs []string
 	for _, c := range copies {
@@ -46,7 +50,11 @@ func CopyFiles(dir string, copies []Copy, force bool) ([]string, error) {
 	var created []string
 	for _, c := range todo {
 		dst := filepath.Join(dir, filepath.FromSlash(c.Dst))
-		if err := copyFile(c.Src, dst); err != nil {
+		err := ctx.Err()
+		if err == nil {
+			err = copyFile(c.Src, dst)
+		}
+		if err != nil {
 			for _, p := range created {
 				os.Remove(p)
 			}

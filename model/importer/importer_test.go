@@ -1,7 +1,10 @@
 package importer
 
 import (
+	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -64,5 +67,28 @@ func TestCheckTextControl(t *testing.T) {
 	}
 	if _, err := CheckText([]byte("tab\there\r\nnext line\n")); err != nil {
 		t.Errorf("tabs and line ends refused: %v", err)
+	}
+}
+
+// TestCopyFilesCancelled: Ctrl-C during an import stops the copying and
+// leaves none of the copies made.
+func TestCopyFilesCancelled(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	var copies []Copy
+	for _, n := range []string{"a.jpg", "b.jpg"} {
+		os.WriteFile(filepath.Join(src, n), []byte(n), 0o644)
+		copies = append(copies, Copy{Src: filepath.Join(src, n), Dst: "images/" + n})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := CopyFiles(ctx, dst, copies, false); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled copy: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dst, "images", "*")); len(left) != 0 {
+		t.Errorf("a cancelled import left %v", left)
+	}
+	created, err := CopyFiles(context.Background(), dst, copies, false)
+	if err != nil || len(created) != 2 {
+		t.Fatalf("copy: %v %v", created, err)
 	}
 }
