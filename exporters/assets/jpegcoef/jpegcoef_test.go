@@ -398,3 +398,38 @@ func TestFixtures(t *testing.T) {
 		}
 	}
 }
+
+// The unrolled IDCTs must agree with the plain matrix product they replace.
+func TestFastIDCT(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	var q [64]uint16
+	for i := range q {
+		q[i] = uint16(1 + rng.Intn(20))
+	}
+	fast := map[int]func([]int16, *[64]uint16, *[64]byte){2: idct2, 4: idct4, 8: idct8}
+	for it := 0; it < 2000; it++ {
+		blk := make([]int16, 64)
+		for i := range blk {
+			if rng.Intn(3) == 0 {
+				blk[i] = int16(rng.Intn(41) - 20)
+			}
+		}
+		blk[0] = int16(rng.Intn(200) - 100)
+		for n, f := range fast {
+			var coef, tmp [64]float32
+			var want, got [64]byte
+			for _, zi := range lowZigzag[n] {
+				coef[unzig[zi]] = float32(int32(blk[zi]) * int32(q[zi]))
+			}
+			idct(n, &coef, &tmp, &want)
+			f(blk, &q, &got)
+			for y := 0; y < n; y++ {
+				for x := 0; x < n; x++ {
+					if d := int(want[y*8+x]) - int(got[y*8+x]); d < -1 || d > 1 {
+						t.Fatalf("n=%d (%d,%d): %d vs %d", n, x, y, got[y*8+x], want[y*8+x])
+					}
+				}
+			}
+		}
+	}
+}

@@ -94,21 +94,23 @@ func (m *Image) scalePlane(c *component, n int, pix []byte, stride, pw, ph int) 
 	for by := 0; by < by1; by++ {
 		for bx := 0; bx < bx1; bx++ {
 			blk := c.coef[(by*c.bw+bx)*64 : (by*c.bw+bx)*64+64]
-			acZero := true
-			for _, zi := range low[1:] {
-				if blk[zi] != 0 {
-					acZero = false
-					break
-				}
-			}
-			if acZero {
-				// A flat block (common in smooth areas and always the case
-				// at n = 1) is its DC over 8 plus the level shift.
+			x0, y0 := bx*n, by*n
+			cw, chh := min(n, pw-x0), min(n, ph-y0)
+			switch {
+			case n == 4:
+				idct4(blk, q, &out)
+			case n == 8:
+				idct8(blk, q, &out)
+			case n == 2:
+				idct2(blk, q, &out)
+			case allZero(blk, low[1:]):
+				// A flat block (always the case at n = 1) is its DC over 8
+				// plus the level shift.
 				v := clamp(float32(int32(blk[0])*int32(q[0]))/8 + 128)
 				for i := range out[:n*8] {
 					out[i] = v
 				}
-			} else {
+			default:
 				for _, zi := range low {
 					coef[unzig[zi]] = float32(int32(blk[zi]) * int32(q[zi]))
 				}
@@ -117,13 +119,20 @@ func (m *Image) scalePlane(c *component, n int, pix []byte, stride, pw, ph int) 
 					coef[unzig[zi]] = 0
 				}
 			}
-			x0, y0 := bx*n, by*n
-			cw, chh := min(n, pw-x0), min(n, ph-y0)
 			for y := 0; y < chh; y++ {
 				copy(pix[(y0+y)*stride+x0:(y0+y)*stride+x0+cw], out[y*8:y*8+cw])
 			}
 		}
 	}
+}
+
+func allZero(blk []int16, zz []int) bool {
+	for _, zi := range zz {
+		if blk[zi] != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func clamp(v float32) byte {
