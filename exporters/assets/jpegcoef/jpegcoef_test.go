@@ -11,6 +11,8 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -308,8 +310,17 @@ func TestTooLarge(t *testing.T) {
 	data := []byte{0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0x86, 0xA0, 0x86, 0xA0, 3,
 		1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9}
 	_, err := Decode(data, 300e6)
-	if err == nil || errors.Is(err, ErrUnsupported) {
+	if err == nil || errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "limit") {
 		t.Fatalf("got %v", err)
+	}
+	// Refused from the header: nothing near the 15e9 coefficients' size
+	// may have been allocated.
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	Decode(data, 300e6)
+	runtime.ReadMemStats(&after)
+	if d := after.TotalAlloc - before.TotalAlloc; d > 1<<20 {
+		t.Fatalf("allocated %d bytes", d)
 	}
 }
 
