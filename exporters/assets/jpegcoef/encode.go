@@ -194,6 +194,9 @@ func appendSegment(b []byte, marker byte, payload ...[]byte) []byte {
 // the original coefficients of the blocks covering r (lossless). r.Min must
 // be a multiple of the MCU size; r.Max a multiple of it or the image's edge.
 func (m *Image) WriteCrop(w io.Writer, r image.Rectangle) error {
+	if len(m.comps) == 0 || m.comps[0].coef == nil {
+		return fmt.Errorf("jpegcoef: image holds no coefficients")
+	}
 	mw, mh := m.MCUSize()
 	if r.Empty() || !r.In(image.Rect(0, 0, m.Width, m.Height)) {
 		return fmt.Errorf("jpegcoef: crop %v outside the %dx%d image", r, m.Width, m.Height)

@@ -208,6 +208,16 @@ func TestCropBytesAndErrors(t *testing.T) {
 			t.Errorf("crop %v accepted", r)
 		}
 	}
+	var zero Image
+	if zero.WriteCrop(&a, image.Rect(0, 0, 8, 8)) == nil {
+		t.Error("zero Image cropped")
+	}
+	if _, err := zero.Scaled(2); err == nil {
+		t.Error("zero Image scaled")
+	}
+	if _, err := m.Scaled(3); err == nil {
+		t.Error("Scaled(3) accepted")
+	}
 	if mw, mh := m.MCUSize(); mw != 16 || mh != 16 {
 		t.Errorf("MCU %dx%d", mw, mh)
 	}
