@@ -395,7 +395,7 @@ func readFixture(t *testing.T, name string) []byte {
 }
 
 func TestFixtures(t *testing.T) {
-	for _, name := range []string{"s444.jpg", "s422.jpg", "s440.jpg", "s411.jpg", "optimized420.jpg",
+	for _, name := range []string{"s444.jpg", "s422.jpg", "s440.jpg", "s411.jpg", "s410.jpg", "gray2x2.jpg", "optimized420.jpg",
 		"restart420.jpg", "restart444rows.jpg", "restartgray.jpg"} {
 		t.Run(name, func(t *testing.T) {
 			data := readFixture(t, name)
