@@ -413,10 +413,12 @@ func TestFixtures(t *testing.T) {
 			checkScaled(t, m, ref, name)
 		})
 	}
-	for _, name := range []string{"progressive.jpg", "arithmetic.jpg", "rgb.jpg", "cmyk.jpg"} {
-		if _, err := Decode(readFixture(t, name), 1<<20); !errors.Is(err, ErrUnsupported) {
+	for _, name := range []string{"progressive.jpg", "arithmetic.jpg", "rgb.jpg", "cmyk.jpg", "noninterleaved.jpg"} {
+		_, err := Decode(readFixture(t, name), 1<<20)
+		if !errors.Is(err, ErrUnsupported) {
 			t.Errorf("%s: got %v, want ErrUnsupported", name, err)
 		}
+		t.Logf("%s: %v", name, err)
 	}
 }
 
@@ -451,6 +453,26 @@ func TestFastIDCT(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// An Adobe APP14 segment with transform 0 on three components means RGB even
+// when the ids look like YCbCr's; transform 1 is YCbCr and stays supported.
+func TestAdobeTransform(t *testing.T) {
+	data := encode(t, photo(32, 16, 9, false), 80)
+	for _, tc := range []struct {
+		transform byte
+		want      bool
+	}{{0, true}, {1, false}} {
+		app14 := []byte{0xFF, 0xEE, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, tc.transform}
+		d := append(append(append([]byte(nil), data[:2]...), app14...), data[2:]...)
+		_, err := Decode(d, 1<<20)
+		if got := errors.Is(err, ErrUnsupported); got != tc.want {
+			t.Errorf("transform %d: %v", tc.transform, err)
+		}
+		if !tc.want && err != nil {
+			t.Errorf("transform %d: %v", tc.transform, err)
 		}
 	}
 }
