@@ -2,6 +2,19 @@
 // Huffman JPEGs so that IIIF tiles can be cut losslessly (no IDCT, no
 // requantization) and smaller pyramid levels can be produced by a scaled
 // IDCT, without ever decoding the master at full size.
+//
+// Behaviour worth knowing when wiring it in:
+//   - Restart intervals (DRI/RSTn) are honoured when reading, RST markers
+//     must come in order; crops are written without restart markers.
+//   - A grayscale JPEG is always written back with 1x1 sampling: a lone
+//     component's scan is never interleaved, so its declared factors carry
+//     no meaning (libjpeg writes 2x2 with -grayscale -sample 2x2).
+//   - Quantization tables with 16-bit entries are copied as 16-bit DQT
+//     segments under SOF0; image/jpeg reads them, strict baseline readers
+//     may not. Quality >= 1 encoders of 8-bit images never produce them.
+//   - A quantized DC outside -1024..1023 or an AC magnitude above 10 bits
+//     (impossible for 8-bit samples) is reported as corrupt, which keeps
+//     every crop codable with the standard Huffman tables.
 package jpegcoef
 
 import (
