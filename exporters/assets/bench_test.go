@@ -36,7 +36,7 @@ func benchSource(b *testing.B) *Source {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &Source{levels: []image.Image{img}}
+	return pixelSource(img, nil, "")
 }
 
 func BenchmarkDecode(b *testing.B) {

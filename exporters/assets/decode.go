@@ -8,6 +8,8 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
+
 	// Decoders of the master formats vitrine accepts.
 	_ "image/png"
 
@@ -19,6 +21,28 @@ import (
 // turbojpeg tag replaces it with libjpeg-turbo (see turbojpeg.go).
 var jpegDecoder = func(data []byte) (image.Image, error) {
 	return jpeg.Decode(bytes.NewReader(data))
+}
+
+// decodeSource makes the Source of a master from its bytes. A JPEG shown as
+// stored (no EXIF turn) that package jpegcoef reads (one sequential scan,
+// YCbCr or grey) keeps its DCT coefficients: that one entropy decode gives
+// the half-size level by a 4x4 inverse DCT per block and the full-size tiles
+// by cutting coefficients, so the master is never decoded to full-size
+// pixels unless a deriver asks. Anything else (progressive, CMYK, turned,
+// PNG, TIFF, ...) is decoded whole by decodeImage.
+func decodeSource(data []byte, format string, maxPixels int64) (*Source, error) {
+	if format == "jpeg" && jpegOrientation(data) == 1 {
+		// Any failure falls back to the full decoder, which reports its
+		// own error if the file is really damaged.
+		if c, err := jpegcoef.Decode(data, maxPixels); err == nil {
+			return &Source{coef: c, w: c.Width, h: c.Height, raw: data, format: format}, nil
+		}
+	}
+	img, err := decodeImage(data, format)
+	if err != nil {
+		return nil, err
+	}
+	return pixelSource(img, data, format), nil
 }
 
 // decodeImage decodes data (whose format DecodeConfig named), applies the

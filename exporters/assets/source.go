@@ -4,23 +4,65 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"io"
 	"runtime"
 	"sync"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
 )
 
 // Source is one decoded master (EXIF orientation applied) and the smaller
 // levels made from it so far: level n is the master halved n times. Every
 // derivative is made from the smallest level that is still large enough,
 // never from a second decode. A Source is safe for concurrent use.
+//
+// A Source made from a JPEG that package jpegcoef reads holds the master's
+// DCT coefficients instead of its pixels: level 1 is then a 4x4 inverse DCT
+// of each block (the image at half size, straight from the one entropy
+// decode), full-size pixels are made only if a deriver asks for level 0,
+// and CropJPEG cuts full-size tiles from the coefficients without
+// re-encoding them.
 type Source struct {
-	mu     sync.Mutex
+	mu sync.Mutex
+	// levels[n] is the master halved n times; nil until made.
 	levels []image.Image
+	coef   *jpegcoef.Image
+	w, h   int
 	// raw and format are the master file's bytes and decoder name, from
 	// the store's single read; raw is nil for a Source made by NewSource.
 	raw    []byte
 	format string
+}
+
+// pixelSource is a Source holding a decoded image.
+func pixelSource(img image.Image, raw []byte, format string) *Source {
+	b := img.Bounds()
+	return &Source{levels: []image.Image{img}, w: b.Dx(), h: b.Dy(), raw: raw, format: format}
+}
+
+// Lossless reports whether the Source holds the master's DCT coefficients:
+// then the master is a JPEG shown as stored (no EXIF turn, YCbCr or grey),
+// its file can stand for the full-size image, and CropJPEG works.
+func (s *Source) Lossless() bool { return s.coef != nil }
+
+// CropJPEG writes the rectangle r of the full-size master to w as a JPEG
+// whose DCT coefficients are the master's own (no re-encoding, so no loss
+// and the master's quality), when the Source holds coefficients and r lies
+// on the master's MCU grid (r.Max may also be the image's edge); tiles of
+// 512 pixels always do. ok is false, and nothing is written, otherwise.
+func (s *Source) CropJPEG(w io.Writer, r image.Rectangle) (ok bool, err error) {
+	if s.coef == nil {
+		return false, nil
+	}
+	mw, mh := s.coef.MCUSize()
+	aligned := func(v, m, edge int) bool { return v%m == 0 || v == edge }
+	if r.Empty() || !r.In(image.Rect(0, 0, s.w, s.h)) || r.Min.X%mw != 0 || r.Min.Y%mh != 0 ||
+		!aligned(r.Max.X, mw, s.w) || !aligned(r.Max.Y, mh, s.h) {
+		return false, nil
+	}
+	return true, s.coef.WriteCrop(w, r)
 }
 
 // Master returns the master file's bytes, as read once by the store, and its
@@ -33,7 +75,7 @@ func (s *Source) Master() (raw []byte, format string) { return s.raw, s.format }
 // NewSource wraps an image already decoded (for tests and benchmarks). The
 // image is flattened as a decoded master is: alpha composed on white, 16-bit
 // and CMYK converted to 8-bit RGB.
-func NewSource(img image.Image) *Source { return &Source{levels: []image.Image{flatten(img)}} }
+func NewSource(img image.Image) *Source { return pixelSource(flatten(img), nil, "") }
 
 // flatten returns an opaque 8-bit image: alpha is composed on white, and
 // 16-bit, CMYK and paletted images become NRGBA. YCbCr and Gray images (what
@@ -67,22 +109,35 @@ func flatten(img image.Image) image.Image {
 func (s *Source) Full() image.Image { return s.Level(0) }
 
 // Size is the master's width and height.
-func (s *Source) Size() (int, int) {
-	s.mu.Lock()
-	b := s.levels[0].Bounds()
-	s.mu.Unlock()
-	return b.Dx(), b.Dy()
-}
+func (s *Source) Size() (int, int) { return s.w, s.h }
 
 // Level returns the master halved n times (sizes rounded up: ceil(w/2^n)),
 // computing each level from the one above it with a 2x2 box filter and
 // keeping it for later callers. A YCbCr master gives YCbCr levels (each plane
-// halved: no colour conversion, and the JPEG encoder's fastest input).
+// halved: no colour conversion, and the JPEG encoder's fastest input). From
+// DCT coefficients, levels 0 and 1 are inverse DCTs at full and half size.
 func (s *Source) Level(n int) image.Image {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.level(n)
+}
+
+func (s *Source) level(n int) image.Image {
 	for len(s.levels) <= n {
-		s.levels = append(s.levels, halve(s.levels[len(s.levels)-1]))
+		s.levels = append(s.levels, nil)
+	}
+	if s.levels[n] == nil {
+		if s.coef != nil && n <= 1 {
+			img, err := s.coef.Scaled(1 << n)
+			if err != nil {
+				// The coefficients were read without error, so this is a
+				// bug; the store reports a panic for this image alone.
+				panic(fmt.Sprintf("inverse DCT at 1/%d: %v", 1<<n, err))
+			}
+			s.levels[n] = img
+		} else {
+			s.levels[n] = halve(s.level(n - 1))
+		}
 	}
 	return s.levels[n]
 }

@@ -39,7 +39,7 @@ import (
 
 // PipelineVersion is part of every cache key; bump it when a change to the
 // decoding or resampling code changes derivative bytes.
-const PipelineVersion = "2"
+const PipelineVersion = "3"
 
 // DefaultMaxMemory is the default budget of decoded pixels in flight: with
 // it, a build of 24-megapixel masters peaks well under 1 GiB of memory.
@@ -127,8 +127,8 @@ type Store struct {
 	index  *index
 	prog   *Progress
 
-	// decode is decodeImage; tests replace it.
-	decode func(data []byte, format string) (image.Image, error)
+	// decode is decodeSource; tests replace it.
+	decode func(data []byte, format string, maxPixels int64) (*Source, error)
 
 	mu      sync.Mutex
 	masters map[string]*Master
@@ -150,7 +150,7 @@ func New(ex *model.Exhibition, opt Options) (*Store, error) {
 		opt.MaxMemory = DefaultMaxMemory
 	}
 	s := &Store{
-		ex: ex, opt: opt, decode: decodeImage,
+		ex: ex, opt: opt, decode: decodeSource,
 		masters: map[string]*Master{}, derived: map[string][]string{}, dirs: map[string]string{}, spooled: map[string]string{},
 		stats:  Stats{Reads: map[string]int{}, Decodes: map[string]int{}},
 		budget: newBudget(opt.MaxMemory),
@@ -395,13 +395,12 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	}
 	defer s.budget.release(held)
 	s.count(func(st *Stats) { st.Decodes[rel]++ })
-	img, err := s.decode(data, format)
+	// The bytes stay available to the derivers (Source.Master) and are
+	// dropped when this master is done.
+	src, err := s.decode(data, format, s.opt.MaxPixels)
 	if err != nil {
 		return "", size, fail("cannot decode the image (%v); re-export it", err)
 	}
-	// The bytes stay available to the derivers (Source.Master) and are
-	// dropped when this master is done.
-	src := &Source{levels: []image.Image{img}, raw: data, format: format}
 	m.Width, m.Height = src.Size()
 	for _, d := range derivers {
 		if err := ctx.Err(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -266,11 +267,11 @@ func (panicky) Derive(context.Context, *Source, *Dir) error { panic("boom") }
 func TestPanicsRecoveredPerFile(t *testing.T) {
 	ex := exhibit(t, map[string][]byte{"a.jpg": photo(t, 32, 32, 1), "b.jpg": photo(t, 32, 32, 2)}, "a.jpg", "b.jpg")
 	s := newStore(t, ex, Options{})
-	s.decode = func(data []byte, format string) (image.Image, error) {
+	s.decode = func(data []byte, format string, maxPixels int64) (*Source, error) {
 		if bytes.Equal(data, photo(t, 32, 32, 2)) {
 			panic("decoder exploded")
 		}
-		return decodeImage(data, format)
+		return decodeSource(data, format, maxPixels)
 	}
 	err := s.Run(context.Background(), testDerivers)
 	if err == nil || !strings.Contains(err.Error(), "image b.jpg: the image could not be processed (decoder exploded)") || strings.Contains(err.Error(), "a.jpg") {
@@ -473,5 +474,78 @@ func TestParseSize(t *testing.T) {
 		if _, err := ParseSize(in); err == nil {
 			t.Errorf("ParseSize(%q) accepted", in)
 		}
+	}
+}
+
+// lossless records, per master, whether its Source held DCT coefficients.
+type lossless struct {
+	mu  sync.Mutex
+	got map[string]bool
+}
+
+func (*lossless) Key() string { return "test/lossless" }
+func (l *lossless) Derive(_ context.Context, src *Source, dst *Dir) error {
+	w, h := src.Size()
+	f, err := dst.Create("size")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f, "%dx%d", w, h)
+	l.mu.Lock()
+	l.got[fmt.Sprintf("%dx%d", w, h)] = src.Lossless()
+	l.mu.Unlock()
+	return f.Close()
+}
+
+// TestJPEGMastersKeepCoefficients: a baseline JPEG shown as stored is read
+// into DCT coefficients (one decode, no full-size pixels made); a JPEG with
+// an EXIF turn and a PNG are decoded to pixels. Each is decoded once.
+func TestJPEGMastersKeepCoefficients(t *testing.T) {
+	files := map[string][]byte{
+		"plain.jpg":  photo(t, 96, 64, 1),
+		"turned.jpg": withOrientation(photo(t, 80, 48, 2), 6),
+		"picture.png": func() []byte {
+			var b bytes.Buffer
+			png.Encode(&b, image.NewGray(image.Rect(0, 0, 40, 30)))
+			return b.Bytes()
+		}(),
+	}
+	ex := exhibit(t, files, "plain.jpg", "turned.jpg", "picture.png")
+	s := newStore(t, ex, Options{})
+	l := &lossless{got: map[string]bool{}}
+	if err := s.Run(context.Background(), []Deriver{l}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"96x64": true, "48x80": false, "40x30": false}
+	for size, lossless := range want {
+		if got, ok := l.got[size]; !ok || got != lossless {
+			t.Errorf("master of %s: lossless %v (seen %v), want %v", size, got, ok, lossless)
+		}
+	}
+	for name := range files {
+		if n := s.Stats().Decodes[name]; n != 1 {
+			t.Errorf("%s decoded %d times", name, n)
+		}
+	}
+	// The coefficient path's levels: full size and half size from inverse
+	// DCTs, each the size the pyramid expects.
+	src, err := decodeSource(files["plain.jpg"], "jpeg", 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !src.Lossless() {
+		t.Fatal("plain.jpg not read into coefficients")
+	}
+	for n, want := range []image.Point{{96, 64}, {48, 32}, {24, 16}, {12, 8}} {
+		if got := src.Level(n).Bounds().Size(); got != want {
+			t.Errorf("level %d is %v, want %v", n, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	if ok, err := src.CropJPEG(&buf, image.Rect(16, 16, 96, 64)); !ok || err != nil {
+		t.Errorf("aligned crop: %v %v", ok, err)
+	}
+	if ok, _ := src.CropJPEG(&buf, image.Rect(8, 0, 96, 64)); ok {
+		t.Error("a crop off the MCU grid was accepted")
 	}
 }

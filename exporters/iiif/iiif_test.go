@@ -3,6 +3,7 @@ package iiif
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"github.com/vitrine-tools/vitrine/exporters"
 	"golang.org/x/image/tiff"
 	"image"
@@ -684,5 +685,41 @@ func TestRebuildCarriesImageFoldersOver(t *testing.T) {
 	checkOut(t, out, "https://museum.example/")
 	if os.SameFile(street, stat("images-street")) {
 		t.Error("a folder without its stamp was carried over")
+	}
+}
+
+// TestFullSizeTilesAreLossless: the full-size tiles of a baseline JPEG
+// master are cut from its DCT coefficients, so each decodes to exactly the
+// master's pixels there (Y, Cb and Cr planes byte for byte), edge tiles
+// included; tiles of smaller levels are new encodings and only close.
+func TestFullSizeTilesAreLossless(t *testing.T) {
+	ex := fixture(t)
+	out := t.TempDir()
+	build(t, ex, out, buildOpts{tiles: true})
+	master, ok := decodeFile(t, filepath.Join(ex, "images/street.jpg")).(*image.YCbCr)
+	if !ok {
+		t.Fatal("the fixture's street.jpg does not decode to YCbCr")
+	}
+	svc := filepath.Join(out, "iiif/victory/images/images-street")
+	tiles := 0
+	for _, r := range []image.Rectangle{image.Rect(0, 0, 512, 512), image.Rect(512, 0, 1024, 512), image.Rect(1024, 512, 1300, 900)} {
+		name := fmt.Sprintf("%d,%d,%d,%d/%d,%d/0/default.jpg", r.Min.X, r.Min.Y, r.Dx(), r.Dy(), r.Dx(), r.Dy())
+		tile, ok := decodeFile(t, filepath.Join(svc, filepath.FromSlash(name))).(*image.YCbCr)
+		if !ok || tile.Bounds().Size() != r.Size() || tile.SubsampleRatio != master.SubsampleRatio {
+			t.Fatalf("tile %s: %T %v", name, tile, tile.Bounds())
+		}
+		for y := 0; y < r.Dy(); y++ {
+			for x := 0; x < r.Dx(); x++ {
+				my, ty := master.YOffset(r.Min.X+x, r.Min.Y+y), tile.YOffset(x, y)
+				mc, tc := master.COffset(r.Min.X+x, r.Min.Y+y), tile.COffset(x, y)
+				if master.Y[my] != tile.Y[ty] || master.Cb[mc] != tile.Cb[tc] || master.Cr[mc] != tile.Cr[tc] {
+					t.Fatalf("tile %s differs from the master at %d,%d: not a lossless cut", name, x, y)
+				}
+			}
+		}
+		tiles++
+	}
+	if tiles != 3 {
+		t.Fatal("tiles not compared")
 	}
 }

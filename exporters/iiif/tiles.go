@@ -1,6 +1,7 @@
 package iiif
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -170,28 +171,32 @@ func (p pyramid) tilePath(version, sf, tx, ty, sw, sh int) string {
 type Pyramid struct{}
 
 // Key implements assets.Deriver.
-func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v2/tile%d/q%d", TileSize, Quality) }
+func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v3/tile%d/q%d", TileSize, Quality) }
 
 // Derive implements assets.Deriver. Every file is a crop of one halved level
 // of src (never a resample of the master per tile); files are encoded by a
 // small pool of goroutines, since image/jpeg encodes on one core.
 //
-// When the master is a JPEG shown as stored (decoded to YCbCr: no EXIF
-// rotation, no CMYK), full/max is not encoded: it is the master's bytes
-// from the store's single read (Source.Master), which saves re-encoding the
-// largest image, about a quarter of the work, and reads no file again.
+// When the master is a JPEG shown as stored, the full-size level is never
+// re-encoded: full/max is the master's bytes from the store's single read
+// (Source.Master), and when the Source holds the master's DCT coefficients
+// (Source.Lossless) each full-size tile is cut from them (Source.CropJPEG),
+// losslessly and without an inverse DCT. Those were about two thirds of the
+// work of a pure-Go build.
 func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
 	w, h := src.Size()
 	p := newPyramid(w, h)
-	levels := make([]image.Image, len(p.Factors))
-	for n := range p.Factors {
-		levels[n] = src.Level(n)
-		if b := levels[n].Bounds(); b.Dx() != ceilDiv(w, p.Factors[n]) || b.Dy() != ceilDiv(h, p.Factors[n]) {
-			return fmt.Errorf("level %d is %dx%d, want %dx%d", n, b.Dx(), b.Dy(), ceilDiv(w, p.Factors[n]), ceilDiv(h, p.Factors[n]))
+	// level checks and returns level n, made on first use: a lossless
+	// source never makes the full-size pixels.
+	level := func(n int) (image.Image, error) {
+		img := src.Level(n)
+		if b := img.Bounds(); b.Dx() != ceilDiv(w, p.Factors[n]) || b.Dy() != ceilDiv(h, p.Factors[n]) {
+			return nil, fmt.Errorf("level %d is %dx%d, want %dx%d", n, b.Dx(), b.Dy(), ceilDiv(w, p.Factors[n]), ceilDiv(h, p.Factors[n]))
 		}
+		return img, nil
 	}
 	jobs := p.pieces()
-	if raw, format := src.Master(); raw != nil && format == "jpeg" && reusable(levels[0]) {
+	if raw, format := src.Master(); raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
 		f, err := dst.Create(maxPath)
 		if err != nil {
@@ -211,10 +216,38 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 	})
 	return runPool(ctx, len(jobs), func(i int) error {
 		pc := jobs[i]
-		img := levels[pc.level]
+		if pc.level == 0 && src.Lossless() {
+			if ok, err := cropJPEG(dst, pc.path, src, pc.rect); ok || err != nil {
+				return err
+			}
+		}
+		img, err := level(pc.level)
+		if err != nil {
+			return err
+		}
 		b := img.Bounds()
 		return writeJPEG(dst, pc.path, subImage(img, pc.rect.Add(b.Min)))
 	})
+}
+
+// cropJPEG writes the full-size rectangle r cut from the master's DCT
+// coefficients; ok is false when it cannot (see Source.CropJPEG), and then
+// no file is left.
+func cropJPEG(dst *assets.Dir, rel string, src *assets.Source, r image.Rectangle) (bool, error) {
+	var buf bytes.Buffer
+	ok, err := src.CropJPEG(&buf, r)
+	if !ok || err != nil {
+		return ok, err
+	}
+	f, err := dst.Create(rel)
+	if err != nil {
+		return true, err
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return true, err
+	}
+	return true, f.Close()
 }
 
 // Plain is the asset deriver used with --iiif-tiles=false: the full-size
