@@ -170,6 +170,9 @@ func (s *Source) Resize(w, h int) image.Image {
 	if b := src.Bounds(); b.Dx() == w && b.Dy() == h {
 		return src
 	}
+	if y, ok := src.(*image.YCbCr); ok {
+		return resizeYCbCr(y, w, h)
+	}
 	return imaging.Resize(src, w, h, imaging.Lanczos)
 }
 
