@@ -85,9 +85,14 @@ var (
 	// reCJK: "1953년 7월 27일", "1953年7月27日".
 	reCJK       = regexp.MustCompile(`^(\d{4})\s*[년年](?:\s*(\d{1,2})\s*[월月](?:\s*(\d{1,2})\s*[일日])?)?$`)
 	reYearRange = regexp.MustCompile(`^(\d{4})\s*[-–—/]\s*(\d{4})$`)
-	reCentury   = regexp.MustCompile(`(?i)^(\d{1,2})(?:st|nd|rd|th)\s+century$`)
+	reCentury   = regexp.MustCompile(`(?i)^(\d{1,2})(?:st|nd|rd|th)[\s-]+(?:century|cent\.?|c\.?)$`)
 	reDecade    = regexp.MustCompile(`^(\d{3})0s$`)
-	reUndated   = regexp.MustCompile(`(?i)^(?:undated|n\.\s?d\.?|no date|unknown)$`)
+	// reUndated: English, Latin ("sine dato"), French and German catalogue
+	// forms for "no date".
+	reUndated = regexp.MustCompile(`(?i)^(?:undated|n\.\s?d\.?|no date|unknown|s\.\s?d\.?|sine dato|sans date|o\.\s?J\.?)$`)
+	// reSlashDate: "06/25/1950" (month first, as in the United States) or
+	// "25/06/1950" (day first, most other places).
+	reSlashDate = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})/(\d{4})$`)
 	// "June 25, 1950", "25 June 1950", "June 1950"
 	reMDY = regexp.MustCompile(`(?i)^` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})$`)
 	reDMY = regexp.MustCompile(`(?i)^(\d{1,2})\s+` + monthRe + `,?\s+(\d{4})$`)
@@ -167,6 +172,16 @@ func normalize(text string) (edtf, note string, err error) {
 	}
 	if m := reDotDMY.FindStringSubmatch(s); m != nil {
 		return ymd(atoi(m[3]), atoi(m[2]), atoi(m[1]))
+	}
+	if m := reSlashDate.FindStringSubmatch(s); m != nil {
+		a, b, y := atoi(m[1]), atoi(m[2]), atoi(m[3])
+		switch {
+		case a > 12 && b <= 12: // day first
+			return ymd(y, b, a)
+		case b > 12 && a <= 12, a == b: // month first, or the same either way
+			return ymd(y, a, b)
+		}
+		return "", "", fmt.Errorf("%q may be day/month or month/day: write it as YYYY-MM-DD", s)
 	}
 	if m := reCJK.FindStringSubmatch(s); m != nil {
 		return ymd(atoi(m[1]), atoi(m[2]), atoi(m[3]))

@@ -44,6 +44,16 @@ func TestNormalize(t *testing.T) {
 		{"25.06.1950", "1950-06-25", "", "1950-06-25T00:00:00Z"},
 		{"1953년 7월 27일", "1953-07-27", "", "1953-07-27T00:00:00Z"},
 		{"1953年7月", "1953-07", "", "1953-07-01T00:00:00Z"},
+		{"06/25/1950", "1950-06-25", "", "1950-06-25T00:00:00Z"},
+		{"25/06/1950", "1950-06-25", "", "1950-06-25T00:00:00Z"},
+		{"7/7/1950", "1950-07-07", "", "1950-07-07T00:00:00Z"},
+		{"s.d.", "XXXX", "", ""},
+		{"s. d.", "XXXX", "", ""},
+		{"sine dato", "XXXX", "", ""},
+		{"o.J.", "XXXX", "", ""},
+		{"19th c.", "18XX", "", ""},
+		{"19th cent.", "18XX", "", ""},
+		{"19th-century", "18XX", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -67,6 +77,7 @@ func TestNormalizeRejects(t *testing.T) {
 		"", "whenever", "in June Juche 39 (1951)", // Juche 39 is 1950, not 1951
 		"1953-02-30", "1951-13", "1960-55", "1960 - 1950", "[whenever]", "c. whenever", "July 27, 1953-June 25, 1950", "99th century",
 		"C. 0000", "0000?", "c. 0000-0001", "[0000]", // year 0 is outside what vitrine writes (found by FuzzImport)
+		"05/06/1950", "13/13/1950", "02/30/1950", // ambiguous day and month, no such month, no such day
 	} {
 		got, note, err := Normalize(in)
 		if err == nil {
@@ -115,7 +126,7 @@ func TestFindDate(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"in June Juche 39 (1950)", "June 25, 1950-July 27, 1953", "c. 1950", "14th century", "1950s", "1525 - 1535", "undated", "1951-06-31"} {
+	for _, s := range []string{"in June Juche 39 (1950)", "June 25, 1950-July 27, 1953", "c. 1950", "14th century", "1950s", "1525 - 1535", "undated", "1951-06-31", "06/25/1950", "19th c.", "s.d."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
