@@ -121,14 +121,11 @@ func (o *Output) FS() fs.FS {
 		reused = append(reused, r)
 	}
 	sort.Strings(reused)
-	if o.current == nil {
-		r, err := os.OpenRoot(o.dir)
-		if err != nil {
-			return errFS{err}
-		}
-		o.current = r
+	cur, err := o.currentRoot()
+	if err != nil {
+		return errFS{err}
 	}
-	return &stagedFS{stage: o.stage.FS(), out: o.current.FS(), reused: reused}
+	return &stagedFS{stage: o.stage.FS(), out: cur.FS(), reused: reused}
 }
 
 // Product declares rel (a file or a folder, slash-separated) as one product
@@ -150,12 +147,26 @@ func (o *Output) ReadCurrent(rel string) ([]byte, error) {
 	if err := model.CheckRelPath(rel); err != nil {
 		return nil, err
 	}
-	root, err := os.OpenRoot(o.dir)
+	o.mu.Lock()
+	root, err := o.currentRoot()
+	o.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	defer root.Close()
 	return root.ReadFile(filepath.FromSlash(rel))
+}
+
+// currentRoot opens OUT itself once, for reading what the last build left;
+// the caller holds o.mu. Abort closes it.
+func (o *Output) currentRoot() (*os.Root, error) {
+	if o.current == nil {
+		r, err := os.OpenRoot(o.dir)
+		if err != nil {
+			return nil, err
+		}
+		o.current = r
+	}
+	return o.current, nil
 }
 
 // Reuse declares that the folder rel of the current OUT, inside a product
@@ -173,12 +184,13 @@ func (o *Output) Reuse(rel string) error {
 	if err := model.CheckRelPath(rel); err != nil {
 		return err
 	}
-	root, err := os.OpenRoot(o.dir)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	root, err := o.currentRoot()
 	if err != nil {
 		return err
 	}
 	st, err := root.Lstat(filepath.FromSlash(rel))
-	root.Close()
 	if err != nil {
 		return err
 	}
@@ -190,9 +202,7 @@ func (o *Output) Reuse(rel string) error {
 			return err
 		}
 	}
-	o.mu.Lock()
 	o.reused[rel] = true
-	o.mu.Unlock()
 	return nil
 }
 
@@ -399,8 +409,7 @@ func (s *stagedFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		have[e.Name()] = true
 	}
 	for _, r := range s.reused {
-		dir, base := path.Split(r)
-		if strings.TrimSuffix(dir, "/") != name && !(name == "." && dir == "") || have[base] {
+		if path.Dir(r) != name || have[path.Base(r)] {
 			continue
 		}
 		st, err := fs.Stat(s.out, r)

@@ -47,22 +47,28 @@ func pixelSource(img image.Image, raw []byte, format string) *Source {
 // its file can stand for the full-size image, and CropJPEG works.
 func (s *Source) Lossless() bool { return s.coef != nil }
 
-// CropJPEG writes the rectangle r of the full-size master to w as a JPEG
-// whose DCT coefficients are the master's own (no re-encoding, so no loss
-// and the master's quality), when the Source holds coefficients and r lies
-// on the master's MCU grid (r.Max may also be the image's edge); tiles of
-// 512 pixels always do. ok is false, and nothing is written, otherwise.
-func (s *Source) CropJPEG(w io.Writer, r image.Rectangle) (ok bool, err error) {
+// CanCrop reports whether CropJPEG can write the rectangle r of the
+// full-size master: the Source holds the master's DCT coefficients and r
+// lies on the master's MCU grid (r.Max may also be the image's edge); tiles
+// of 512 pixels always do.
+func (s *Source) CanCrop(r image.Rectangle) bool {
 	if s.coef == nil {
-		return false, nil
+		return false
 	}
 	mw, mh := s.coef.MCUSize()
 	aligned := func(v, m, edge int) bool { return v%m == 0 || v == edge }
-	if r.Empty() || !r.In(image.Rect(0, 0, s.w, s.h)) || r.Min.X%mw != 0 || r.Min.Y%mh != 0 ||
-		!aligned(r.Max.X, mw, s.w) || !aligned(r.Max.Y, mh, s.h) {
-		return false, nil
+	return !r.Empty() && r.In(image.Rect(0, 0, s.w, s.h)) && r.Min.X%mw == 0 && r.Min.Y%mh == 0 &&
+		aligned(r.Max.X, mw, s.w) && aligned(r.Max.Y, mh, s.h)
+}
+
+// CropJPEG writes the rectangle r of the full-size master to w as a JPEG
+// whose DCT coefficients are the master's own: no re-encoding, so no loss
+// and the master's quality. r must pass CanCrop.
+func (s *Source) CropJPEG(w io.Writer, r image.Rectangle) error {
+	if !s.CanCrop(r) {
+		return fmt.Errorf("assets: %v cannot be cut from this master's coefficients", r)
 	}
-	return true, s.coef.WriteCrop(w, r)
+	return s.coef.WriteCrop(w, r)
 }
 
 // Master returns the master file's bytes, as read once by the store, and its

@@ -140,18 +140,38 @@ func (z *zipSink) small(name string, data []byte) error {
 const maxRawStream = 1<<32 - 2
 
 func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (int64, map[string]string, error) {
-	method := zip.Store
-	if compressible(name) {
-		// The name allows it (a TIFF, say); the bytes decide: an LZW or
-		// JPEG-compressed TIFF is stored, an uncompressed one deflated. The
-		// test depends on the bytes only, so bags stay reproducible.
+	method, r := entryMethod(name, r)
+	return z.entry(name, size, r, algs, method)
+}
+
+// entryMethod decides whether an entry is deflated. The name may allow it
+// (a TIFF, say); then the bytes decide: an LZW or JPEG-compressed TIFF is
+// stored, an uncompressed one deflated. The test depends on the bytes only,
+// so bags stay reproducible. It returns the reader to read the entry from
+// (the sample is buffered in it), or reads the sample at offset 0 of a file
+// just opened.
+func entryMethod(name string, r io.Reader) (uint16, io.Reader) {
+	if !compressible(name) {
+		return zip.Store, r
+	}
+	var sample []byte
+	if f, ok := r.(*os.File); ok {
+		sample = make([]byte, sampleSize)
+		n, _ := f.ReadAt(sample, 0)
+		sample = sample[:n]
+	} else {
 		br := bufio.NewReaderSize(r, sampleSize)
-		sample, _ := br.Peek(sampleSize)
-		if worthDeflating(sample) {
-			method = zip.Deflate
-		}
+		sample, _ = br.Peek(sampleSize)
 		r = br
 	}
+	if worthDeflating(sample) {
+		return zip.Deflate, r
+	}
+	return zip.Store, r
+}
+
+// entry writes one streamed entry with the given method, hashing with algs.
+func (z *zipSink) entry(name string, size int64, r io.Reader, algs []string, method uint16) (int64, map[string]string, error) {
 	if method == zip.Deflate || size >= maxRawStream {
 		// Deflated (or too large for a plain header): archive/zip computes
 		// sizes and CRC and writes a data descriptor, Modified stays zero so
@@ -212,16 +232,9 @@ func (z *zipSink) stream(name string, size int64, r io.Reader, algs []string) (i
 // compressing).
 func (z *zipSink) known(name string, size int64, crc string, r io.Reader) (int64, error) {
 	sum, err := strconv.ParseUint(crc, 16, 32)
-	deflate := compressible(name)
-	if f, ok := r.(*os.File); ok && deflate {
-		// As stream decides, from the same first bytes.
-		sample := make([]byte, min(size, sampleSize))
-		if _, err := f.ReadAt(sample, 0); err == nil {
-			deflate = worthDeflating(sample)
-		}
-	}
-	if err != nil || deflate || size >= maxRawStream {
-		n, _, err := z.stream(name, size, r, nil)
+	method, r := entryMethod(name, r)
+	if err != nil || method == zip.Deflate || size >= maxRawStream {
+		n, _, err := z.entry(name, size, r, nil, method)
 		return n, err
 	}
 	fh := z.header(name, zip.Store)

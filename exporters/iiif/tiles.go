@@ -1,7 +1,6 @@
 package iiif
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -216,10 +215,8 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 	})
 	return runPool(ctx, len(jobs), func(i int) error {
 		pc := jobs[i]
-		if pc.level == 0 && src.Lossless() {
-			if ok, err := cropJPEG(dst, pc.path, src, pc.rect); ok || err != nil {
-				return err
-			}
+		if pc.level == 0 && src.CanCrop(pc.rect) {
+			return cropJPEG(dst, pc.path, src, pc.rect)
 		}
 		img, err := level(pc.level)
 		if err != nil {
@@ -231,23 +228,17 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 }
 
 // cropJPEG writes the full-size rectangle r cut from the master's DCT
-// coefficients; ok is false when it cannot (see Source.CropJPEG), and then
-// no file is left.
-func cropJPEG(dst *assets.Dir, rel string, src *assets.Source, r image.Rectangle) (bool, error) {
-	var buf bytes.Buffer
-	ok, err := src.CropJPEG(&buf, r)
-	if !ok || err != nil {
-		return ok, err
-	}
+// coefficients (see Source.CropJPEG).
+func cropJPEG(dst *assets.Dir, rel string, src *assets.Source, r image.Rectangle) error {
 	f, err := dst.Create(rel)
 	if err != nil {
-		return true, err
+		return err
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	if err := src.CropJPEG(f, r); err != nil {
 		f.Close()
-		return true, err
+		return fmt.Errorf("%s: %w", rel, err)
 	}
-	return true, f.Close()
+	return f.Close()
 }
 
 // Plain is the asset deriver used with --iiif-tiles=false: the full-size
