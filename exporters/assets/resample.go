@@ -87,7 +87,7 @@ func resamplePlane(src []byte, sstride, sw, sh int, dst []byte, dstride, dw, dh 
 	hx := filterTaps(sw, dw)
 	vy := filterTaps(sh, dh)
 	tmp := make([]float32, dw*sh)
-	parallel(sh, func(y int) {
+	parallel(sh, dw*sh, func(y int) {
 		row := src[y*sstride : y*sstride+sw]
 		t := tmp[y*dw : (y+1)*dw]
 		for x, tp := range hx {
@@ -99,7 +99,7 @@ func resamplePlane(src []byte, sstride, sw, sh int, dst []byte, dstride, dw, dh 
 			t[x] = s
 		}
 	})
-	parallel(dh, func(y int) {
+	parallel(dh, dw*dh, func(y int) {
 		tp := vy[y]
 		acc := make([]float32, dw)
 		for k, wt := range tp.w {
@@ -115,10 +115,12 @@ func resamplePlane(src []byte, sstride, sw, sh int, dst []byte, dstride, dw, dh 
 	})
 }
 
-// parallel calls row(0..n-1) split between the CPUs.
-func parallel(n int, row func(int)) {
+// parallel calls row(0..n-1), split between the CPUs when the work
+// (samples written) is large enough to pay for the goroutines. Each row is
+// computed the same way whatever the split, so results do not depend on it.
+func parallel(n, samples int, row func(int)) {
 	cpus := runtime.GOMAXPROCS(0)
-	if cpus < 2 || n < 64 {
+	if cpus < 2 || samples < 1<<16 {
 		for y := 0; y < n; y++ {
 			row(y)
 		}

@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/draw"
 	"io"
-	"runtime"
 	"sync"
 
 	"github.com/disintegration/imaging"
@@ -270,27 +269,5 @@ func halvePlane(src []byte, sstride, sw, sh, bpp int, dst []byte, dstride, dw, d
 			}
 		}
 	}
-	n := runtime.GOMAXPROCS(0)
-	if n < 2 || dw*dh < 1<<16 {
-		for y := 0; y < dh; y++ {
-			row(y)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := ceilDiv(dh, n)
-	for i := 0; i < n; i++ {
-		lo, hi := i*chunk, min(dh, (i+1)*chunk)
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for y := lo; y < hi; y++ {
-				row(y)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(dh, dw*dh, row)
 }
