@@ -131,6 +131,12 @@ func FindDate(s string) (phrase string, d Date, ok bool) {
 // checking err and never keeps half a date (such as a bare "~").
 func Normalize(text string) (edtf, note string, err error) {
 	edtf, note, err = normalize(text)
+	if err == nil && edtf != "XXXX" {
+		// Whatever Normalize writes, ParseEDTF (navDate, ranges) must
+		// read: a form that slipped past its branch's checks (such as
+		// year 0 in "0000-17") is refused here, once for every branch.
+		_, err = ParseEDTF(edtf)
+	}
 	if err != nil {
 		return "", "", err
 	}
