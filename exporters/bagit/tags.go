@@ -161,6 +161,13 @@ type ManifestEntry struct {
 
 // FormatManifest writes a manifest: "<digest> <path>" lines, LF ends, sorted
 // by path, paths encoded with EncodePath.
+//
+// A path that begins with white space or "*" cannot be written bare: readers
+// skip the white space between checksum and path, and take a leading "*" as
+// md5sum's binary-mode marker. Such a path gets that marker in front ("*"),
+// which ParseManifest (and md5sum -c) remove, so every non-empty path reads
+// back as written. vitrine's own bags never need it (their paths begin with
+// "data/" or a tag file's name).
 func FormatManifest(sums map[string]string) []byte {
 	paths := make([]string, 0, len(sums))
 	for p := range sums {
@@ -171,6 +178,9 @@ func FormatManifest(sums map[string]string) []byte {
 	for _, p := range paths {
 		b.WriteString(sums[p])
 		b.WriteString("  ")
+		if strings.HasPrefix(p, "*") || strings.HasPrefix(p, " ") || strings.HasPrefix(p, "\t") {
+			b.WriteByte('*')
+		}
 		b.WriteString(EncodePath(p))
 		b.WriteByte('\n')
 	}

@@ -208,6 +208,29 @@ func TestOtherToolsBags(t *testing.T) {
 	}
 }
 
+// TestManifestMarksAwkwardPaths: a path that begins with "*" or white
+// space is written behind md5sum's binary-mode marker and reads back as
+// written (CI's fuzzer found the path " " turning into a line with no path).
+func TestManifestMarksAwkwardPaths(t *testing.T) {
+	sums := map[string]string{" ": "00", "*": "01", "**x": "02", "\ttab": "03", " lead": "04", "data/a": "05"}
+	out := FormatManifest(sums)
+	if !strings.Contains(string(out), "05  data/a\n") || !strings.Contains(string(out), "00  * \n") {
+		t.Errorf("unexpected manifest:\n%s", out)
+	}
+	got, bad := ParseManifest(out, "")
+	if len(bad) != 0 {
+		t.Fatalf("re-read: %v\n%q", bad, out)
+	}
+	if len(got) != len(sums) {
+		t.Fatalf("wrote %d, read %d:\n%q", len(sums), len(got), out)
+	}
+	for _, e := range got {
+		if sums[e.Path] != e.Digest {
+			t.Errorf("%q read back with %q", e.Path, e.Digest)
+		}
+	}
+}
+
 // TestPercentEncodingRoundTrip writes names with %, CR and LF through
 // EncodePath/DecodePath and through a whole bag.
 func TestPercentEncodingRoundTrip(t *testing.T) {
