@@ -4,9 +4,11 @@
 //
 // The bag holds the master images byte for byte under data/images/ with safe
 // names derived from the plate numbers (data/names.tsv maps them back to the
-// original file names), the exhibition as loaded (data/exhibition.json) and
-// as written (data/exhibition.yaml), and optionally the EPUB and the IIIF
-// folder built in the same run. Every payload file is read once: its
+// original file names), logos given as files (data/logos/), the exhibition
+// as loaded with its file references turned into the bag's names
+// (data/exhibition.json, so that data/ alone is an exhibition folder) and as
+// written (data/exhibition.as-written.yaml), and optionally the EPUB and the
+// IIIF folder built in the same run. Every payload file is read once: its
 // checksums are computed while it is copied into the archive. Entries are
 // sorted and carry the build's one timestamp, so that a bag is byte-identical
 // from build to build.
@@ -236,21 +238,31 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 			Label:   fmt.Sprintf("image %s (plate %s)", im.Original, im.Plate),
 		})
 	}
-	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images)})
+	// Logos given as files of the exhibition folder (not URLs).
+	logos, err := logoFiles(ex)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range logos {
+		bag.Payload = append(bag.Payload, File{Path: "data/" + l.name, Data: l.data, Label: "logo " + l.original})
+	}
+	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images, logos)})
 
-	// The exhibition as loaded and as written.
-	// Written as the IIIF exporter writes its copy (no \u003c for "<"), so
-	// that both are the same bytes.
+	// The exhibition as loaded, with its file references turned into the
+	// bag's names, so that data/ is an exhibition folder that `vitrine build`
+	// reads as it is (data/exhibition.json); and byte for byte as written
+	// (data/exhibition.as-written.yaml, a name Load does not pick up).
+	// Written as the IIIF exporter writes its copy (no \u003c for "<").
 	var js bytes.Buffer
 	enc := json.NewEncoder(&js)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(ex); err != nil {
+	if err := enc.Encode(inBag(ex, images, logos)); err != nil {
 		return nil, fmt.Errorf("exhibition as JSON: %w", err)
 	}
 	bag.Payload = append(bag.Payload, File{Path: "data/exhibition.json", Data: js.Bytes()})
 	if len(ex.Raw) > 0 {
-		name := "data/exhibition.yaml"
+		name := "data/exhibition.as-written.yaml"
 		if ext := strings.ToLower(path.Ext(ex.File)); ext == ".json" {
 			name = "data/exhibition.as-written.json"
 		}
@@ -393,21 +405,99 @@ func stagedFiles(fsys fs.FS, root string) ([]File, error) {
 }
 
 // NamesTSV lists each master's file name in the bag with its plate number,
-// its position in the plate and its original path. Tabs, line ends and
-// backslashes in values are written \t, \n, \r and \\.
-func NamesTSV(images []ImageEntry) []byte {
+// its position in the plate and its original path, then each logo's (with
+// empty plate and image cells). Tabs, line ends and backslashes in values
+// are written \t, \n, \r and \\.
+func NamesTSV(images []ImageEntry, logos []logoFile) []byte {
 	esc := strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 	var b strings.Builder
 	b.WriteString("file\tplate\timage\toriginal\n")
-	for _, im := range images {
-		b.WriteString(esc.Replace("data/images/" + im.Name))
+	row := func(file, plate, index, original string) {
+		b.WriteString(esc.Replace(file))
 		b.WriteByte('\t')
-		b.WriteString(esc.Replace(im.Plate))
+		b.WriteString(esc.Replace(plate))
 		b.WriteByte('\t')
-		b.WriteString(strconv.Itoa(im.Index))
+		b.WriteString(index)
 		b.WriteByte('\t')
-		b.WriteString(esc.Replace(im.Original))
+		b.WriteString(esc.Replace(original))
 		b.WriteByte('\n')
 	}
+	for _, im := range images {
+		row("data/images/"+im.Name, im.Plate, strconv.Itoa(im.Index), im.Original)
+	}
+	for _, l := range logos {
+		row("data/"+l.name, "", "", l.original)
+	}
 	return []byte(b.String())
+}
+
+// logoFile is an agent's logo given as a file of the exhibition folder:
+// its path there, its name in the bag under data/ and its bytes.
+type logoFile struct {
+	original, name string
+	data           []byte
+}
+
+// maxLogo bounds the bytes of one logo read into memory.
+const maxLogo = 64 << 20
+
+// logoFiles reads each distinct local logo of the exhibition's agents, in
+// agent order, and names it logos/logo-N.ext in the bag.
+func logoFiles(ex *model.Exhibition) ([]logoFile, error) {
+	var out []logoFile
+	seen := map[string]bool{}
+	for _, a := range ex.Agents {
+		if a.Logo == "" || seen[a.Logo] || strings.HasPrefix(a.Logo, "http://") || strings.HasPrefix(a.Logo, "https://") {
+			continue
+		}
+		seen[a.Logo] = true
+		f, err := ex.OpenImage(a.Logo)
+		if err != nil {
+			return nil, fmt.Errorf("logo of %s: %w", a.Name, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxLogo+1))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("logo of %s: %w", a.Name, err)
+		}
+		if len(data) > maxLogo {
+			return nil, fmt.Errorf("logo of %s: %s is over %s; use a smaller file or a URL", a.Name, a.Logo, HumanSize(maxLogo))
+		}
+		ext := strings.ToLower(SafeName(path.Ext(a.Logo)))
+		if ext != "" {
+			ext = "." + strings.TrimPrefix(ext, ".")
+		}
+		out = append(out, logoFile{original: a.Logo, name: fmt.Sprintf("logos/logo-%d%s", len(out)+1, ext), data: data})
+	}
+	return out, nil
+}
+
+// inBag returns a copy of ex whose image and logo paths are the bag's
+// names (relative to data/); ex itself is not changed.
+func inBag(ex *model.Exhibition, images []ImageEntry, logos []logoFile) *model.Exhibition {
+	rename := map[string]string{}
+	for _, im := range images {
+		rename[im.Original] = "images/" + im.Name
+	}
+	for _, l := range logos {
+		rename[l.original] = l.name
+	}
+	c := *ex
+	c.Plates = make([]model.Plate, len(ex.Plates))
+	for i, p := range ex.Plates {
+		p.Images = append([]model.Image(nil), p.Images...)
+		for j := range p.Images {
+			if n, ok := rename[p.Images[j].Path]; ok {
+				p.Images[j].Path = n
+			}
+		}
+		c.Plates[i] = p
+	}
+	c.Agents = append([]model.Agent(nil), ex.Agents...)
+	for i := range c.Agents {
+		if n, ok := rename[c.Agents[i].Logo]; ok {
+			c.Agents[i].Logo = n
+		}
+	}
+	return &c
 }

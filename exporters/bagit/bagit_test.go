@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vitrine-tools/vitrine/model"
 )
 
 func mustVerify(t *testing.T, p string, opt VerifyOptions) *Report {
@@ -109,7 +111,7 @@ func TestZipBag(t *testing.T) {
 	}
 	for _, n := range []string{"test-show/bagit.txt", "test-show/bag-info.txt", "test-show/data/images/plate-001.jpg",
 		"test-show/data/images/plate-021a-1.jpeg", "test-show/data/images/plate-021a-2.jpg", "test-show/data/exhibition.json",
-		"test-show/data/exhibition.yaml", "test-show/data/names.tsv", "test-show/manifest-sha256.txt", "test-show/manifest-sha512.txt",
+		"test-show/data/exhibition.as-written.yaml", "test-show/data/names.tsv", "test-show/manifest-sha256.txt", "test-show/manifest-sha512.txt",
 		"test-show/tagmanifest-sha256.txt", "test-show/tagmanifest-sha512.txt"} {
 		if !contains(names, n) {
 			t.Errorf("no entry %s", n)
@@ -621,4 +623,79 @@ func TestKnownDigestsGiveTheSameBag(t *testing.T) {
 	if _, err := write("short.zip", true, int64(len(data))+10); !errors.Is(err, ErrChanged) {
 		t.Errorf("a known file shorter than announced: %v, want ErrChanged", err)
 	}
+}
+
+// TestBagDataIsAnExhibition: the bag's data/ folder, unpacked alone, is an
+// exhibition folder that loads and validates with no error: its
+// exhibition.json names the masters and logos by their names in the bag,
+// each of them holds the original's bytes, identifiers and texts are those
+// of the original, and the file as written is kept under a name Load does
+// not pick up.
+func TestBagDataIsAnExhibition(t *testing.T) {
+	dir := fixtureDir(t)
+	writeJPEG(t, filepath.Join(dir, "museum logo.jpg"), 16, 16, 9)
+	yml := strings.Replace(fixtureYAML, "    roles: [publisher]\n", "    roles: [publisher, provider]\n    homepage: https://museum.example.org/\n    logo: museum logo.jpg\n", 1)
+	if yml == fixtureYAML {
+		t.Fatal("fixture changed: no agent to give a logo")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := prepare(t, dir)
+	bagDir := exportBag(t, env, "--bag-format", "dir")
+	data := filepath.Join(bagDir, "data")
+
+	found, err := model.Find(data)
+	if err != nil || filepath.Base(found) != "exhibition.json" {
+		t.Fatalf("data/ is loaded from %q (%v), want data/exhibition.json", found, err)
+	}
+	back, err := model.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := model.Validate(back, model.ValidateOptions{}); len(ps.Errors()) > 0 {
+		t.Fatalf("data/ does not validate: %v", ps)
+	}
+	orig := env.b.Exhibition
+	if back.ID != orig.ID || back.Slug != orig.Slug || len(back.Plates) != len(orig.Plates) {
+		t.Fatalf("exhibition changed: id %s/%s slug %s/%s plates %d/%d", back.ID, orig.ID, back.Slug, orig.Slug, len(back.Plates), len(orig.Plates))
+	}
+	same := func(what, inBag, original string) {
+		t.Helper()
+		a, err := os.ReadFile(filepath.Join(data, filepath.FromSlash(inBag)))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(original)))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: %s in the bag is not %s byte for byte", what, inBag, original)
+		}
+	}
+	for i, p := range back.Plates {
+		o := orig.Plates[i]
+		if p.ID != o.ID || p.Number != o.Number || p.Caption.Get("en") != o.Caption.Get("en") || len(p.Images) != len(o.Images) {
+			t.Fatalf("plate %s changed: %+v", o.Number, p)
+		}
+		for j, im := range p.Images {
+			if !strings.HasPrefix(im.Path, "images/plate-") {
+				t.Errorf("plate %s image %d: path %q is not the bag's name", p.Number, j+1, im.Path)
+			}
+			same("plate "+p.Number, im.Path, o.Images[j].Path)
+		}
+	}
+	if back.Agents[0].Logo != "logos/logo-1.jpg" {
+		t.Errorf("logo path in the bag's exhibition.json: %q", back.Agents[0].Logo)
+	}
+	same("logo", back.Agents[0].Logo, "museum logo.jpg")
+	same("file as written", "exhibition.as-written.yaml", "exhibition.yaml")
+	tsv, _ := os.ReadFile(filepath.Join(data, "names.tsv"))
+	if !strings.Contains(string(tsv), "data/logos/logo-1.jpg\t\t\tmuseum logo.jpg\n") {
+		t.Errorf("names.tsv has no row for the logo:\n%s", tsv)
+	}
+	// The loaded exhibition the build used is untouched.
+	if orig.Agents[0].Logo != "museum logo.jpg" || orig.Plates[0].Images[0].Path != "a photo.jpg" {
+		t.Errorf("MakeBag changed the build's exhibition: %q %q", orig.Agents[0].Logo, orig.Plates[0].Images[0].Path)
+	}
+	rep := mustVerify(t, bagDir, VerifyOptions{})
+	wantValid(t, rep)
 }
