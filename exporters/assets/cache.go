@@ -43,6 +43,10 @@ type indexEntry struct {
 	Format  string `json:"format"`
 	Width   int    `json:"width"`
 	Height  int    `json:"height"`
+	// Pipeline is the PipelineVersion that measured Width and Height (a
+	// new version may turn an image differently); entries of another
+	// version are not used.
+	Pipeline string `json:"pipeline,omitempty"`
 }
 
 func (e indexEntry) master(rel string) *Master {
@@ -50,7 +54,7 @@ func (e indexEntry) master(rel string) *Master {
 }
 
 func entryOf(m *Master, mtimeNs int64) indexEntry {
-	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height}
+	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height, Pipeline: PipelineVersion}
 }
 
 // index maps absolute master paths to what was read of them.
@@ -73,7 +77,7 @@ func (ix *index) get(abs string) (indexEntry, bool) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	e, ok := ix.entries[abs]
-	return e, ok
+	return e, ok && e.Pipeline == PipelineVersion
 }
 
 func (ix *index) put(abs string, e indexEntry) {
@@ -147,7 +151,7 @@ func cacheKey(k string) string {
 func (s *Store) readMasterInfo(sha string) (indexEntry, bool) {
 	var e indexEntry
 	b, err := os.ReadFile(filepath.Join(s.contentDir(sha), masterFile))
-	if err != nil || json.Unmarshal(b, &e) != nil || e.SHA256 != sha {
+	if err != nil || json.Unmarshal(b, &e) != nil || e.SHA256 != sha || e.Pipeline != PipelineVersion {
 		return indexEntry{}, false
 	}
 	return e, true

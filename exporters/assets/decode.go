@@ -46,7 +46,7 @@ func decodeSource(data []byte, format string, maxPixels int64) (*Source, error) 
 }
 
 // decodeImage decodes data (whose format DecodeConfig named), applies the
-// EXIF orientation of a JPEG, and flattens the result (see flatten).
+// orientation of a JPEG (EXIF) or a TIFF (its tag 274), and flattens the result (see flatten).
 func decodeImage(data []byte, format string) (image.Image, error) {
 	var img image.Image
 	var err error
@@ -58,8 +58,13 @@ func decodeImage(data []byte, format string) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format == "jpeg" {
+	switch format {
+	case "jpeg":
 		img = orient(img, jpegOrientation(data))
+	case "tiff":
+		// Tag 274 of the first IFD: image/tiff ignores it, but cameras and
+		// raw converters write it, and other viewers turn the image.
+		img = orient(img, tiffOrientation(data))
 	}
 	return flatten(img), nil
 }
@@ -120,7 +125,8 @@ func jpegOrientation(data []byte) int {
 	return 1
 }
 
-// tiffOrientation reads tag 0x0112 of IFD0 of a TIFF structure (EXIF).
+// tiffOrientation reads tag 0x0112 of IFD0 of a TIFF structure (an EXIF
+// block or a TIFF file), 1 when absent or unreadable.
 func tiffOrientation(t []byte) int {
 	if len(t) < 8 {
 		return 1
@@ -132,6 +138,9 @@ func tiffOrientation(t []byte) int {
 	case "MM":
 		bo = binary.BigEndian
 	default:
+		return 1
+	}
+	if bo.Uint16(t[2:]) != 42 { // not classic TIFF (BigTIFF is 43)
 		return 1
 	}
 	off := int(bo.Uint32(t[4:]))

@@ -235,3 +235,77 @@ func TestHalveYCbCrUniform(t *testing.T) {
 		}
 	}
 }
+
+// grayTIFF writes an uncompressed 8-bit grey TIFF (little-endian) with the
+// given orientation tag (0: none).
+func grayTIFF(img *image.Gray, o uint16) []byte {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	type entry struct {
+		tag, typ uint16
+		val      uint32
+	}
+	const short, long = 3, 4
+	entries := []entry{{256, short, uint32(w)}, {257, short, uint32(h)}, {258, short, 8}, {259, short, 1}, {262, short, 1}, {273, long, 0}}
+	if o != 0 {
+		entries = append(entries, entry{274, short, uint32(o)})
+	}
+	entries = append(entries, entry{277, short, 1}, entry{278, short, uint32(h)}, entry{279, long, uint32(w * h)})
+	pixels := uint32(8 + 2 + 12*len(entries) + 4)
+	entries[5].val = pixels
+	var b bytes.Buffer
+	b.WriteString("II\x2a\x00")
+	binary.Write(&b, binary.LittleEndian, uint32(8))
+	binary.Write(&b, binary.LittleEndian, uint16(len(entries)))
+	for _, e := range entries {
+		binary.Write(&b, binary.LittleEndian, []uint16{e.tag, e.typ})
+		binary.Write(&b, binary.LittleEndian, uint32(1))
+		if e.typ == short {
+			binary.Write(&b, binary.LittleEndian, []uint16{uint16(e.val), 0})
+		} else {
+			binary.Write(&b, binary.LittleEndian, e.val)
+		}
+	}
+	binary.Write(&b, binary.LittleEndian, uint32(0))
+	for y := 0; y < h; y++ {
+		b.Write(img.Pix[y*img.Stride : y*img.Stride+w])
+	}
+	return b.Bytes()
+}
+
+// TestTIFFOrientation: a TIFF's orientation tag (274) turns it like the
+// EXIF tag of a JPEG; without the tag it is shown as stored.
+func TestTIFFOrientation(t *testing.T) {
+	// 40x20: left half black, right half white.
+	src := image.NewGray(image.Rect(0, 0, 40, 20))
+	for y := 0; y < 20; y++ {
+		for x := 20; x < 40; x++ {
+			src.Pix[y*src.Stride+x] = 255
+		}
+	}
+	plain, err := decodeImage(grayTIFF(src, 0), "tiff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := plain.Bounds(); b.Dx() != 40 || b.Dy() != 20 {
+		t.Fatalf("TIFF without orientation: size %v", b)
+	}
+	if o := tiffOrientation(grayTIFF(src, 6)); o != 6 {
+		t.Fatalf("tiffOrientation = %d, want 6", o)
+	}
+	img, err := decodeImage(grayTIFF(src, 6), "tiff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 20 || b.Dy() != 40 {
+		t.Fatalf("oriented size %v, want 20x40", b)
+	}
+	if top, _, _ := rgbAt(img, 10, 5); top > 30 {
+		t.Errorf("top is %d, want black (the left side turned to the top)", top)
+	}
+	if bottom, _, _ := rgbAt(img, 10, 35); bottom < 225 {
+		t.Errorf("bottom is %d, want white", bottom)
+	}
+	if o := tiffOrientation([]byte("II\x2b\x00\x08\x00\x00\x00")); o != 1 {
+		t.Errorf("BigTIFF header: orientation %d", o)
+	}
+}

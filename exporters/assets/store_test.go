@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -548,5 +549,47 @@ func TestJPEGMastersKeepCoefficients(t *testing.T) {
 	buf.Reset()
 	if src.CanCrop(image.Rect(8, 0, 96, 64)) || src.CropJPEG(&buf, image.Rect(8, 0, 96, 64)) == nil || buf.Len() != 0 {
 		t.Error("a crop off the MCU grid was accepted")
+	}
+}
+
+// TestOlderPipelineSizesNotTrusted: sizes measured by another pipeline
+// version (which may have turned an image differently) are not taken from
+// the index or the cache; the master is read and decoded again.
+func TestOlderPipelineSizesNotTrusted(t *testing.T) {
+	files := map[string][]byte{"a.jpg": photo(t, 400, 300, 1)}
+	ex := exhibit(t, files, "a.jpg")
+	cache := t.TempDir()
+	s := newStore(t, ex, Options{CacheDir: cache})
+	if err := s.Run(context.Background(), testDerivers); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	edited := 0
+	filepath.WalkDir(cache, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		old := regexp.MustCompile(`"pipeline": ?"`+PipelineVersion+`"`).ReplaceAllString(string(b), `"pipeline":"old"`)
+		old = regexp.MustCompile(`"width": ?400`).ReplaceAllString(old, `"width":300`)
+		old = regexp.MustCompile(`"height": ?300`).ReplaceAllString(old, `"height":400`)
+		if old != string(b) {
+			edited++
+			os.WriteFile(p, []byte(old), 0o644)
+		}
+		return nil
+	})
+	if edited < 2 {
+		t.Fatalf("found %d cache files recording the pipeline version; want the index and the master's info", edited)
+	}
+	s2 := newStore(t, ex, Options{CacheDir: cache})
+	if err := s2.Run(context.Background(), testDerivers); err != nil {
+		t.Fatal(err)
+	}
+	if m := s2.Master("a.jpg"); m.Width != 400 || m.Height != 300 {
+		t.Errorf("size %dx%d taken from another pipeline's records", m.Width, m.Height)
+	}
+	if st := s2.Stats(); st.Reads["a.jpg"] != 1 || st.Decodes["a.jpg"] != 1 {
+		t.Errorf("stats %+v; want the master read and decoded again", st)
 	}
 }
