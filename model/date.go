@@ -47,6 +47,7 @@ const (
 	PrecisionCentury
 	PrecisionDecade
 	PrecisionYear
+	PrecisionSeason
 	PrecisionMonth
 	PrecisionDay
 )
@@ -57,7 +58,15 @@ type Interval struct {
 	Precision   Precision // of Start
 	Approximate bool
 	Range       bool
+	// OpenStart and OpenEnd mark a range with no known start ("../1900",
+	// before 1900) or end ("1945/..", after 1945); Start is then the year
+	// 1 and End the year 9999.
+	OpenStart, OpenEnd bool
 }
+
+// seasons are the EDTF season codes (21-24) and the months they span in
+// the northern hemisphere (winter runs into the next year).
+var seasons = map[string]int{"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 
 var monthNames = map[string]int{
 	"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -101,6 +110,12 @@ var (
 	reMDYRange = regexp.MustCompile(`(?i)^` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})\s*[-–—]\s*` + monthRe + `\s+(\d{1,2}),?\s+(\d{4})$`)
 	// Juche dates: "June Juche 39 (1950)", "July 27, Juche 42 (1953)",
 	// "June Juche 41" (no Gregorian year), "Juche 112 (2023)".
+	// reSeason: "Spring 1951", "summer of 1950", "Fall, 1950".
+	reSeason = regexp.MustCompile(`(?i)^(spring|summer|autumn|fall|winter)(?:\s+of)?,?\s+(\d{4})$`)
+	// reBeforeAfter: "before 1900", "after June 1945".
+	reBeforeAfter = regexp.MustCompile(`(?i)^(before|after)\s+(\S.*)$`)
+	// rePart: "early 1950s", "mid-1950s", "late 19th century".
+	rePart = regexp.MustCompile(`(?i)^(early|mid|late)[\s-]+(\S.*)$`)
 	reJuche = regexp.MustCompile(`(?i)^(?:` + monthRe + `\s+(?:(\d{1,2}),?\s+)?)?Juche\s+(\d{1,3})(?:\s*\((\d{4})\))?$`)
 )
 
@@ -269,6 +284,44 @@ func normalize(text string) (edtf, note string, err error) {
 	if m := reMY.FindStringSubmatch(s); m != nil {
 		return ymd(atoi(m[2]), monthNames[strings.ToLower(m[1])], 0)
 	}
+	if m := reSeason.FindStringSubmatch(s); m != nil {
+		y, _, err := ymd(atoi(m[2]), 0, 0)
+		if err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("%s-%d", y, seasons[strings.ToLower(m[1])]), "", nil
+	}
+	if m := reBeforeAfter.FindStringSubmatch(s); m != nil {
+		// Only a plain year, month or day can be the end of an open range.
+		inner, _, err := Normalize(m[2])
+		if err != nil || !reISO.MatchString(inner) {
+			return "", "", fmt.Errorf("%q is not a date form vitrine knows (write \"before\" or \"after\" with a year, a month or a day)", text)
+		}
+		if strings.EqualFold(m[1], "before") {
+			return "../" + inner, fmt.Sprintf("read as an open range ending in %s (EDTF ../%s): the source gives no earliest date", inner, inner), nil
+		}
+		return inner + "/..", fmt.Sprintf("read as an open range starting in %s (EDTF %s/..): the source gives no latest date", inner, inner), nil
+	}
+	if m := rePart.FindStringSubmatch(s); m != nil {
+		inner, _, err := Normalize(m[2])
+		if err != nil || len(inner) != 4 || inner[3] != 'X' {
+			return "", "", fmt.Errorf("%q is not a date form vitrine knows (write \"early\", \"mid\" or \"late\" with a decade such as 1950s or a century)", text)
+		}
+		// A decade (195X) or a century (18XX) in thirds.
+		var from, span int
+		if inner[2] == 'X' {
+			from, span = atoi(inner[:2])*100, 100
+		} else {
+			from, span = atoi(inner[:3])*10, 10
+		}
+		third := map[string][2]int{"early": {0, span/3 - 1}, "mid": {span / 3, 2*span/3 - 1}, "late": {2 * span / 3, span - 1}}[strings.ToLower(m[1])]
+		a, b := from+third[0], from+third[1]
+		if a < 1 {
+			a = 1
+		}
+		edtf = fmt.Sprintf("%04d~/%04d~", a, b)
+		return edtf, fmt.Sprintf("%q read as about %d-%d (a third of the %s)", s, a, b, map[bool]string{true: "century", false: "decade"}[span == 100]), nil
+	}
 	if m := reJuche.FindStringSubmatch(s); m != nil {
 		juche := atoi(m[3])
 		greg := juche + JucheOffset
@@ -322,18 +375,28 @@ func ParseEDTF(s string) (Interval, error) {
 		return iv, fmt.Errorf("no known date")
 	}
 	if a, b, ok := strings.Cut(s, "/"); ok {
-		x, err := ParseEDTF(a)
-		if err != nil {
+		if a == ".." && b == ".." {
+			return iv, fmt.Errorf("%q has neither start nor end", s)
+		}
+		var x, y Interval
+		var err error
+		if a == ".." {
+			x = Interval{Start: day(1, 1, 1), Precision: PrecisionNone, OpenStart: true}
+		} else if x, err = ParseEDTF(a); err != nil {
 			return iv, err
 		}
-		y, err := ParseEDTF(b)
-		if err != nil {
+		if b == ".." {
+			y = Interval{End: day(9999, 12, 31), OpenEnd: true}
+		} else if y, err = ParseEDTF(b); err != nil {
 			return iv, err
+		}
+		if x.Range || y.Range {
+			return iv, fmt.Errorf("%q has more than one \"/\"", s)
 		}
 		if y.End.Before(x.Start) {
 			return iv, fmt.Errorf("range %q ends before it starts", s)
 		}
-		return Interval{Start: x.Start, End: y.End, Precision: x.Precision, Range: true, Approximate: x.Approximate || y.Approximate}, nil
+		return Interval{Start: x.Start, End: y.End, Precision: x.Precision, Range: true, Approximate: x.Approximate || y.Approximate, OpenStart: x.OpenStart, OpenEnd: y.OpenEnd}, nil
 	}
 	if strings.HasSuffix(s, "~") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "%") {
 		iv, err := ParseEDTF(s[:len(s)-1])
@@ -350,7 +413,17 @@ func ParseEDTF(s string) (Interval, error) {
 	}
 	m := reISO.FindStringSubmatch(s)
 	if m == nil {
-		return iv, fmt.Errorf("%q is not an EDTF date vitrine reads (YYYY, YYYY-MM, YYYY-MM-DD, YYYY~, YYYY/YYYY, YYXX, YYYX)", s)
+		return iv, fmt.Errorf("%q is not an EDTF date vitrine reads (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-21..24 (seasons), YYYY~, YYYY/YYYY, ../YYYY, YYYY/.., YYXX, YYYX)", s)
+	}
+	if se := atoi(m[2]); se >= 21 && se <= 24 && m[3] == "" {
+		y := atoi(m[1])
+		if _, _, err := ymd(y, 0, 0); err != nil {
+			return iv, err
+		}
+		// Spring March-May, summer June-August, autumn September-November,
+		// winter December-February.
+		first := 3 + 3*(se-21)
+		return Interval{Start: day(y, first, 1), End: day(y, first+3, 0), Precision: PrecisionSeason}, nil
 	}
 	norm, _, err := ymd(atoi(m[1]), atoi(m[2]), atoi(m[3]))
 	if err != nil {
@@ -383,7 +456,7 @@ func isDigits(s string) bool {
 // false when the date is unknown or approximate.
 func (d Date) NavDate() (string, bool) {
 	iv, err := ParseEDTF(d.Normalized)
-	if err != nil || iv.Approximate || iv.Precision < PrecisionYear {
+	if err != nil || iv.Approximate || iv.OpenStart || iv.Precision < PrecisionYear {
 		return "", false
 	}
 	return iv.Start.Format(time.RFC3339), true

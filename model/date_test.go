@@ -54,6 +54,18 @@ func TestNormalize(t *testing.T) {
 		{"19th c.", "18XX", "", ""},
 		{"19th cent.", "18XX", "", ""},
 		{"19th-century", "18XX", "", ""},
+		// Seasons (EDTF 21-24), open ranges, parts of a decade or century.
+		{"Spring 1951", "1951-21", "", "1951-03-01T00:00:00Z"},
+		{"summer of 1950", "1950-22", "", "1950-06-01T00:00:00Z"},
+		{"Fall, 1950", "1950-23", "", "1950-09-01T00:00:00Z"},
+		{"winter 1950", "1950-24", "", "1950-12-01T00:00:00Z"},
+		{"before 1900", "../1900", "read as an open range ending in 1900 (EDTF ../1900): the source gives no earliest date", ""},
+		{"after June 1945", "1945-06/..", "read as an open range starting in 1945-06 (EDTF 1945-06/..): the source gives no latest date", "1945-06-01T00:00:00Z"},
+		{"early 1950s", "1950~/1952~", `"early 1950s" read as about 1950-1952 (a third of the decade)`, ""},
+		{"mid-1950s", "1953~/1955~", `"mid-1950s" read as about 1953-1955 (a third of the decade)`, ""},
+		{"late 1950s", "1956~/1959~", `"late 1950s" read as about 1956-1959 (a third of the decade)`, ""},
+		{"late 19th century", "1866~/1899~", `"late 19th century" read as about 1866-1899 (a third of the century)`, ""},
+		{"early 1st century", "0001~/0032~", `"early 1st century" read as about 1-32 (a third of the century)`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -79,6 +91,7 @@ func TestNormalizeRejects(t *testing.T) {
 		"C. 0000", "0000?", "c. 0000-0001", "[0000]", // year 0 is outside what vitrine writes (found by FuzzImport)
 		"05/06/1950", "13/13/1950", "02/30/1950", // ambiguous day and month, no such month, no such day
 		"0000-17", // year 0 again, as a short range (found by FuzzNormalize in CI)
+		"before c. 1900", "after 1950s", "before 1950-1960", "early 1950", "mid-c. 1950s", "early early 1950s", "spring 0000", "before", "late",
 	} {
 		got, note, err := Normalize(in)
 		if err == nil {
@@ -105,6 +118,23 @@ func TestParseEDTFInterval(t *testing.T) {
 	}
 	if _, err := ParseEDTF("1953/1950"); err == nil {
 		t.Error("backwards range accepted")
+	}
+	iv, err = ParseEDTF("1950-24")
+	if err != nil || iv.Start != day(1950, 12, 1) || iv.End != day(1951, 2, 28) || iv.Precision != PrecisionSeason {
+		t.Errorf("winter 1950 should run from December 1950 to February 1951: %+v, %v", iv, err)
+	}
+	iv, err = ParseEDTF("../1900")
+	if err != nil || !iv.OpenStart || iv.OpenEnd || iv.End != day(1900, 12, 31) {
+		t.Errorf("../1900 = %+v, %v", iv, err)
+	}
+	iv, err = ParseEDTF("1945-06/..")
+	if err != nil || iv.OpenStart || !iv.OpenEnd || iv.Start != day(1945, 6, 1) {
+		t.Errorf("1945-06/.. = %+v, %v", iv, err)
+	}
+	for _, bad := range []string{"../..", "1950/1951/1952", "1950-25", "1950-21-01", "../1950/..", "../"} {
+		if iv, err := ParseEDTF(bad); err == nil {
+			t.Errorf("ParseEDTF(%q) = %+v, want an error", bad, iv)
+		}
 	}
 }
 
