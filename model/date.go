@@ -115,7 +115,7 @@ var (
 	// reBeforeAfter: "before 1900", "after June 1945".
 	reBeforeAfter = regexp.MustCompile(`(?i)^(before|after)\s+(\S.*)$`)
 	// rePart: "early 1950s", "mid-1950s", "late 19th century".
-	rePart = regexp.MustCompile(`(?i)^(early|mid|late)[\s-]+(\S.*)$`)
+	rePart  = regexp.MustCompile(`(?i)^(early|mid|late)[\s-]+(\S.*)$`)
 	reJuche = regexp.MustCompile(`(?i)^(?:` + monthRe + `\s+(?:(\d{1,2}),?\s+)?)?Juche\s+(\d{1,3})(?:\s*\((\d{4})\))?$`)
 )
 
@@ -145,6 +145,12 @@ func FindDate(s string) (phrase string, d Date, ok bool) {
 // On error edtf is always empty: a caller may store the result without
 // checking err and never keeps half a date (such as a bare "~").
 func Normalize(text string) (edtf, note string, err error) {
+	if len(text) > maxDateText {
+		// No date form is this long; the limit also bounds the work of
+		// the forms that normalize a part of the text again ("before
+		// ...", "early ...", "[...]").
+		return "", "", fmt.Errorf("%d characters is too long for a date form vitrine knows (at most %d)", len(text), maxDateText)
+	}
 	edtf, note, err = normalize(text)
 	if err == nil && edtf != "XXXX" {
 		// Whatever Normalize writes, ParseEDTF (navDate, ranges) must
@@ -157,6 +163,9 @@ func Normalize(text string) (edtf, note string, err error) {
 	}
 	return edtf, note, nil
 }
+
+// maxDateText is the longest date text Normalize reads, in bytes.
+const maxDateText = 120
 
 func normalize(text string) (edtf, note string, err error) {
 	s := strings.TrimSpace(text)
