@@ -91,7 +91,7 @@ func TestNormalizeRejects(t *testing.T) {
 		"1953-02-30", "1951-13", "1960-55", "1960 - 1950", "[whenever]", "c. whenever", "July 27, 1953-June 25, 1950", "99th century",
 		"C. 0000", "0000?", "c. 0000-0001", "[0000]", // year 0 is outside what vitrine writes (found by FuzzImport)
 		"05/06/1950", "13/13/1950", "02/30/1950", // ambiguous day and month, no such month, no such day
-		"0000-17", // year 0 again, as a short range (found by FuzzNormalize in CI)
+		"0000-17",                                // year 0 again, as a short range (found by FuzzNormalize in CI)
 		strings.Repeat("before ", 3000) + "1900", // each level normalized the rest again: quadratic (FuzzNormalize stalled)
 		"before c. 1900", "after 1950s", "before 1950-1960", "early 1950", "mid-c. 1950s", "early early 1950s", "spring 0000", "before", "late",
 	} {
