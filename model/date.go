@@ -329,7 +329,8 @@ func normalize(text string) (edtf, note string, err error) {
 			a = 1
 		}
 		edtf = fmt.Sprintf("%04d~/%04d~", a, b)
-		return edtf, fmt.Sprintf("%q read as about %d-%d (a third of the %s)", s, a, b, map[bool]string{true: "century", false: "decade"}[span == 100]), nil
+		which := map[string]string{"early": "first", "mid": "middle", "late": "last"}[strings.ToLower(m[1])]
+		return edtf, fmt.Sprintf("read as about %d-%d, the %s third of the %s", a, b, which, map[bool]string{true: "century", false: "decade"}[span == 100]), nil
 	}
 	if m := reJuche.FindStringSubmatch(s); m != nil {
 		juche := atoi(m[3])

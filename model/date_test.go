@@ -62,11 +62,11 @@ func TestNormalize(t *testing.T) {
 		{"winter 1950", "1950-24", "", "1950-12-01T00:00:00Z"},
 		{"before 1900", "../1900", "read as an open range ending in 1900 (EDTF ../1900): the source gives no earliest date", ""},
 		{"after June 1945", "1945-06/..", "read as an open range starting in 1945-06 (EDTF 1945-06/..): the source gives no latest date", "1945-06-01T00:00:00Z"},
-		{"early 1950s", "1950~/1952~", `"early 1950s" read as about 1950-1952 (a third of the decade)`, ""},
-		{"mid-1950s", "1953~/1955~", `"mid-1950s" read as about 1953-1955 (a third of the decade)`, ""},
-		{"late 1950s", "1956~/1959~", `"late 1950s" read as about 1956-1959 (a third of the decade)`, ""},
-		{"late 19th century", "1866~/1899~", `"late 19th century" read as about 1866-1899 (a third of the century)`, ""},
-		{"early 1st century", "0001~/0032~", `"early 1st century" read as about 1-32 (a third of the century)`, ""},
+		{"early 1950s", "1950~/1952~", "read as about 1950-1952, the first third of the decade", ""},
+		{"mid-1950s", "1953~/1955~", "read as about 1953-1955, the middle third of the decade", ""},
+		{"late 1950s", "1956~/1959~", "read as about 1956-1959, the last third of the decade", ""},
+		{"late 19th century", "1866~/1899~", "read as about 1866-1899, the last third of the century", ""},
+		{"early 1st century", "0001~/0032~", "read as about 1-32, the first third of the century", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
