@@ -269,11 +269,12 @@ func single(t testing.TB, slug string, files map[string][]byte, names ...string)
 
 // buildOpts are the options of one test build.
 type buildOpts struct {
-	base    string
-	formats []string
-	tiles   bool
-	cache   string
-	version int
+	base     string
+	formats  []string
+	tiles    bool
+	cache    string
+	version  int
+	reencode bool
 }
 
 // build runs what `vitrine build` runs for this exporter: load, validate,
@@ -314,6 +315,7 @@ func build(t testing.TB, exDir, out string, o buildOpts) string {
 		Time: tm, Version: "test", Formats: o.formats, Log: &log}
 	e := New()
 	e.Tiles = o.tiles
+	e.Reencode = o.reencode
 	if o.version != 0 {
 		e.Version = o.version
 	}

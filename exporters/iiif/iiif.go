@@ -47,6 +47,10 @@ type Exporter struct {
 	// 2, which writes Presentation 2.1 manifests and collection and Image
 	// API 2 services, for older viewers.
 	Version int
+	// Reencode re-encodes the full-size tiles and full/max of a JPEG master
+	// at Quality instead of cutting them from the master losslessly (the
+	// default): smaller files when masters were saved at quality 95-100.
+	Reencode bool
 }
 
 var (
@@ -71,6 +75,7 @@ func (*Exporter) Name() string { return "iiif" }
 // AddFlags implements exporters.Flagger.
 func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&e.Tiles, "iiif-tiles", e.Tiles, "IIIF: write level-0 image services with 512-pixel tiles for deep zoom; false paints plain full-size JPEGs (smaller output, no zoom service)")
+	fs.BoolVar(&e.Reencode, "iiif-reencode", e.Reencode, "IIIF: re-encode the full-size tiles and full/max of JPEG masters at quality 85 instead of cutting them losslessly at the master's quality (smaller files for masters saved at quality 95-100; slower)")
 	fs.Var((*versionFlag)(&e.Version), "iiif-version", "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")
 }
 
@@ -81,7 +86,7 @@ func (e *Exporter) Derivers(b *exporters.Build) []assets.Deriver {
 
 func (e *Exporter) deriver() assets.Deriver {
 	if e.Tiles {
-		return Pyramid{}
+		return Pyramid{Reencode: e.Reencode}
 	}
 	return Plain{}
 }

@@ -8,9 +8,10 @@ import (
 	"golang.org/x/image/tiff"
 	"image"
 	"image/color"
-	_ "image/jpeg"
+	"image/jpeg"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -721,5 +722,58 @@ func TestFullSizeTilesAreLossless(t *testing.T) {
 	}
 	if tiles != 3 {
 		t.Fatal("tiles not compared")
+	}
+}
+
+// TestReencodeOption: --iiif-reencode encodes the full-size tiles and
+// full/max of a JPEG master again at Quality (smaller than the master's
+// quality 100 here) instead of cutting them; they still show the master.
+func TestReencodeOption(t *testing.T) {
+	ex := fixture(t)
+	var q100 bytes.Buffer
+	if err := jpeg.Encode(&q100, testImage(1300, 900), &jpeg.Options{Quality: 100}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(ex, "images/street.jpg"), q100.Bytes())
+	master := decodeFile(t, filepath.Join(ex, "images/street.jpg"))
+	svcOf := func(out string) string { return filepath.Join(out, "iiif/victory/images/images-street") }
+	tile := "0,0,512,512/512,512/0/default.jpg"
+	size := func(p string) int64 {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+
+	cut, again := t.TempDir(), t.TempDir()
+	build(t, ex, cut, buildOpts{tiles: true})
+	build(t, ex, again, buildOpts{tiles: true, reencode: true})
+	maxCut, _ := os.ReadFile(filepath.Join(svcOf(cut), "full/max/0/default.jpg"))
+	if !bytes.Equal(maxCut, q100.Bytes()) {
+		t.Fatal("by default full/max should be the master file")
+	}
+	maxAgain, _ := os.ReadFile(filepath.Join(svcOf(again), "full/max/0/default.jpg"))
+	if bytes.Equal(maxAgain, q100.Bytes()) || len(maxAgain) >= len(q100.Bytes()) {
+		t.Errorf("re-encoded full/max is %d bytes, the q100 master %d: not re-encoded", len(maxAgain), len(q100.Bytes()))
+	}
+	if a, b := size(filepath.Join(svcOf(again), tile)), size(filepath.Join(svcOf(cut), tile)); a >= b {
+		t.Errorf("re-encoded tile %d bytes, cut tile %d: want smaller", a, b)
+	}
+	img := decodeFile(t, filepath.Join(svcOf(again), filepath.FromSlash(tile)))
+	if img.Bounds().Dx() != 512 || img.Bounds().Dy() != 512 {
+		t.Fatalf("re-encoded tile is %v", img.Bounds())
+	}
+	var diff, n float64
+	for y := 0; y < 512; y += 7 {
+		for x := 0; x < 512; x += 7 {
+			r1, g1, b1, _ := master.At(x, y).RGBA()
+			r2, g2, b2, _ := img.At(x, y).RGBA()
+			diff += math.Abs(float64(r1>>8)-float64(r2>>8)) + math.Abs(float64(g1>>8)-float64(g2>>8)) + math.Abs(float64(b1>>8)-float64(b2>>8))
+			n += 3
+		}
+	}
+	if diff/n > 4 {
+		t.Errorf("re-encoded tile is %.1f levels from the master on average", diff/n)
 	}
 }

@@ -167,10 +167,20 @@ func (p pyramid) tilePath(version, sf, tx, ty, sw, sh int) string {
 // sizes and the full-size image, as files laid out like Image API URLs
 // ("0,0,1024,1024/512,512/0/default.jpg"). Its files do not depend on the
 // base URL, which appears only in info.json, written at export time.
-type Pyramid struct{}
+type Pyramid struct {
+	// Reencode encodes every file at Quality, the full-size ones of a JPEG
+	// master too (see Derive).
+	Reencode bool
+}
 
 // Key implements assets.Deriver.
-func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v3/tile%d/q%d", TileSize, Quality) }
+func (p Pyramid) Key() string {
+	k := fmt.Sprintf("iiif-level0/v3/tile%d/q%d", TileSize, Quality)
+	if p.Reencode {
+		k += "/reencode"
+	}
+	return k
+}
 
 // Derive implements assets.Deriver. Every file is a crop of one halved level
 // of src (never a resample of the master per tile); files are encoded by a
@@ -181,10 +191,12 @@ func (Pyramid) Key() string { return fmt.Sprintf("iiif-level0/v3/tile%d/q%d", Ti
 // (Source.Master), and when the Source holds the master's DCT coefficients
 // (Source.Lossless) each full-size tile is cut from them (Source.CropJPEG),
 // losslessly and without an inverse DCT. Those were about two thirds of the
-// work of a pure-Go build.
-func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
+// work of a pure-Go build. With Reencode they are encoded at Quality like
+// every other file (full-size pixels are then decoded).
+func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
 	w, h := src.Size()
 	p := newPyramid(w, h)
+	lossless := !py.Reencode
 	// level checks and returns level n, made on first use: a lossless
 	// source never makes the full-size pixels.
 	level := func(n int) (image.Image, error) {
@@ -195,7 +207,7 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 		return img, nil
 	}
 	jobs := p.pieces()
-	if raw, format := src.Master(); raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
+	if raw, format := src.Master(); lossless && raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
 		f, err := dst.Create(maxPath)
 		if err != nil {
@@ -215,7 +227,7 @@ func (Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) 
 	})
 	return runPool(ctx, len(jobs), func(i int) error {
 		pc := jobs[i]
-		if pc.level == 0 && src.CanCrop(pc.rect) {
+		if lossless && pc.level == 0 && src.CanCrop(pc.rect) {
 			return cropJPEG(dst, pc.path, src, pc.rect)
 		}
 		img, err := level(pc.level)
