@@ -93,33 +93,46 @@ func withOrientation(jpg []byte, o uint16) []byte {
 	return out.Bytes()
 }
 
-func TestEXIFOrientation(t *testing.T) {
-	// 40x20: left half black, right half white.
+// halfBlack is a 40x20 grey image, its left half black, its right half
+// white.
+func halfBlack() *image.Gray {
 	src := image.NewGray(image.Rect(0, 0, 40, 20))
 	for y := 0; y < 20; y++ {
 		for x := 20; x < 40; x++ {
 			src.Pix[y*src.Stride+x] = 255
 		}
 	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, src, &jpeg.Options{Quality: 95})
-	data := withOrientation(buf.Bytes(), 6) // rotate 90 degrees clockwise to display
-	if o := jpegOrientation(data); o != 6 {
-		t.Fatalf("orientation %d, want 6", o)
-	}
-	img, err := decodeImage(data, "jpeg")
+	return src
+}
+
+// wantTurned checks that halfBlack, decoded from data with orientation 6
+// (turn 90 degrees clockwise to display), comes out 20x40 with its black
+// half on top.
+func wantTurned(t *testing.T, data []byte, format string) {
+	t.Helper()
+	img, err := decodeImage(data, format)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b := img.Bounds(); b.Dx() != 20 || b.Dy() != 40 {
-		t.Fatalf("oriented size %v, want 20x40", b)
+		t.Fatalf("%s: oriented size %v, want 20x40", format, b)
 	}
 	if top, _, _ := rgbAt(img, 10, 5); top > 30 {
-		t.Errorf("top is %d, want black (the left side turned to the top)", top)
+		t.Errorf("%s: top is %d, want black (the left side turned to the top)", format, top)
 	}
 	if bottom, _, _ := rgbAt(img, 10, 35); bottom < 225 {
-		t.Errorf("bottom is %d, want white", bottom)
+		t.Errorf("%s: bottom is %d, want white", format, bottom)
 	}
+}
+
+func TestEXIFOrientation(t *testing.T) {
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, halfBlack(), &jpeg.Options{Quality: 95})
+	data := withOrientation(buf.Bytes(), 6)
+	if o := jpegOrientation(data); o != 6 {
+		t.Fatalf("orientation %d, want 6", o)
+	}
+	wantTurned(t, data, "jpeg")
 	if o := jpegOrientation(buf.Bytes()); o != 1 {
 		t.Errorf("no EXIF: orientation %d", o)
 	}
@@ -275,36 +288,18 @@ func grayTIFF(img *image.Gray, o uint16) []byte {
 // TestTIFFOrientation: a TIFF's orientation tag (274) turns it like the
 // EXIF tag of a JPEG; without the tag it is shown as stored.
 func TestTIFFOrientation(t *testing.T) {
-	// 40x20: left half black, right half white.
-	src := image.NewGray(image.Rect(0, 0, 40, 20))
-	for y := 0; y < 20; y++ {
-		for x := 20; x < 40; x++ {
-			src.Pix[y*src.Stride+x] = 255
-		}
-	}
-	plain, err := decodeImage(grayTIFF(src, 0), "tiff")
+	plain, err := decodeImage(grayTIFF(halfBlack(), 0), "tiff")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if b := plain.Bounds(); b.Dx() != 40 || b.Dy() != 20 {
 		t.Fatalf("TIFF without orientation: size %v", b)
 	}
-	if o := tiffOrientation(grayTIFF(src, 6)); o != 6 {
+	data := grayTIFF(halfBlack(), 6)
+	if o := tiffOrientation(data); o != 6 {
 		t.Fatalf("tiffOrientation = %d, want 6", o)
 	}
-	img, err := decodeImage(grayTIFF(src, 6), "tiff")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 20 || b.Dy() != 40 {
-		t.Fatalf("oriented size %v, want 20x40", b)
-	}
-	if top, _, _ := rgbAt(img, 10, 5); top > 30 {
-		t.Errorf("top is %d, want black (the left side turned to the top)", top)
-	}
-	if bottom, _, _ := rgbAt(img, 10, 35); bottom < 225 {
-		t.Errorf("bottom is %d, want white", bottom)
-	}
+	wantTurned(t, data, "tiff")
 	if o := tiffOrientation([]byte("II\x2b\x00\x08\x00\x00\x00")); o != 1 {
 		t.Errorf("BigTIFF header: orientation %d", o)
 	}
