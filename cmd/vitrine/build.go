@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -32,6 +33,9 @@ type buildOptions struct {
 	maxPixels int64
 	maxMemory string
 	quiet     bool
+	// cpuProfile names a file for a CPU profile of the build (hidden
+	// flag, for performance work: go tool pprof FILE).
+	cpuProfile string
 }
 
 func newBuildCmd(a *app) *cobra.Command {
@@ -76,6 +80,8 @@ previous outputs as they were.`,
 	f.StringVar(&opts.maxMemory, "max-memory", "512MiB", "budget for decoded images in flight (e.g. 256MiB, 2GiB); larger masters are processed one at a time")
 	f.Int64Var(&opts.maxPixels, "max-pixels", model.DefaultMaxPixels, "refuse images with more pixels than this (read from the header)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
+	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
+	_ = f.MarkHidden("cpuprofile")
 	_ = c.MarkFlagRequired("out")
 	for _, e := range all {
 		if fl, ok := e.(exporters.Flagger); ok {
@@ -87,6 +93,17 @@ previous outputs as they were.`,
 
 func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, opts *buildOptions) error {
 	ctx := c.Context()
+	if opts.cpuProfile != "" {
+		f, err := os.Create(opts.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	u, err := url.Parse(opts.baseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%w: --base-url %q is not an http(s) URL", errUsage, opts.baseURL)
