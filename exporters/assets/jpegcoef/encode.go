@@ -1,6 +1,7 @@
 package jpegcoef
 
 import (
+	"encoding/binary"
 	"fmt"
 	"image"
 	"io"
@@ -107,13 +108,25 @@ func (bw *bitWriter) put(code uint32, size uint) {
 	bw.acc = bw.acc<<size | uint64(code)
 	bw.n += size
 	if bw.n >= 32 {
-		for bw.n >= 8 {
-			b := byte(bw.acc >> (bw.n - 8))
-			bw.out = append(bw.out, b)
-			if b == 0xFF {
-				bw.out = append(bw.out, 0)
-			}
-			bw.n -= 8
+		bw.emit32()
+	}
+}
+
+// emit32 moves the oldest 32 pending bits to out: four bytes at once, unless
+// one of them is 0xFF and needs its stuffed 0x00.
+func (bw *bitWriter) emit32() {
+	bw.n -= 32
+	w := uint32(bw.acc >> bw.n)
+	// A byte of w is 0xFF exactly when the same byte of ^w is zero.
+	if x := ^w; (x-0x01010101)&^x&0x80808080 == 0 {
+		bw.out = binary.BigEndian.AppendUint32(bw.out, w)
+		return
+	}
+	for i := 24; i >= 0; i -= 8 {
+		b := byte(w >> i)
+		bw.out = append(bw.out, b)
+		if b == 0xFF {
+			bw.out = append(bw.out, 0)
 		}
 	}
 }
@@ -133,15 +146,12 @@ func (bw *bitWriter) flush() {
 	}
 }
 
-// magnitude returns the category (bit count) of v and its extra bits.
+// magnitude returns the category (bit count) of v and its extra bits (v,
+// or v-1 for a negative v, in s bits), without a branch on the sign.
 func magnitude(v int32) (uint, uint32) {
-	a := v
-	if a < 0 {
-		a = -a
-		v--
-	}
-	s := uint(bits.Len32(uint32(a)))
-	return s, uint32(v) & (1<<s - 1)
+	m := v >> 31 // -1 when v < 0, else 0
+	s := uint(bits.Len32(uint32((v ^ m) - m)))
+	return s, uint32(v+m) & (1<<s - 1)
 }
 
 func (bw *bitWriter) block(blk []int16, pred *int32, dt, at *encTable) {
@@ -149,31 +159,30 @@ func (bw *bitWriter) block(blk []int16, pred *int32, dt, at *encTable) {
 	d := int32(blk[0]) - *pred
 	*pred = int32(blk[0])
 	s, x := magnitude(d)
-	bw.put(uint32(dt.code[s]), uint(dt.size[s]))
-	if s > 0 {
-		bw.put(x, s)
+	bw.put(uint32(dt.code[s])<<s|x, uint(dt.size[s])+s)
+	// One bit per non-zero AC coefficient (bit k for blk[k]), made without
+	// a branch per coefficient; the loop below then visits only the
+	// non-zero ones (most of a block's 63 are zero).
+	var nz uint64
+	for k := 1; k < 64; k++ {
+		v := uint64(uint16(blk[k]))
+		nz |= (v | -v) >> 63 << k // 1 when v != 0
 	}
-	last := 63
-	for last > 0 && blk[last] == 0 {
-		last--
-	}
-	run := 0
-	for k := 1; k <= last; k++ {
-		v := blk[k]
-		if v == 0 {
-			run++
-			continue
-		}
+	k := 0 // last coefficient written
+	for nz != 0 {
+		next := bits.TrailingZeros64(nz)
+		nz &= nz - 1
+		run := next - k - 1
 		for run > 15 {
 			bw.put(uint32(at.code[0xF0]), uint(at.size[0xF0]))
 			run -= 16
 		}
-		s, x := magnitude(int32(v))
+		s, x := magnitude(int32(blk[next]))
 		sym := byte(run<<4) | byte(s)
 		bw.put(uint32(at.code[sym])<<s|x, uint(at.size[sym])+s)
-		run = 0
+		k = next
 	}
-	if last < 63 {
+	if k < 63 {
 		bw.put(uint32(at.code[0]), uint(at.size[0]))
 	}
 }
