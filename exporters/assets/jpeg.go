@@ -8,6 +8,8 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
+
+	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
 )
 
 // jfif is a JFIF APP0 segment: version 1.01, aspect ratio 1:1, no thumbnail.
@@ -26,13 +28,20 @@ var jpegEncoder func(w io.Writer, img image.Image, quality int) (ok bool, err er
 
 // EncodeJPEG writes img as a baseline JPEG with a JFIF header (4:2:0 for
 // colour images, or the subsampling of a YCbCr image with the turbojpeg
-// codec). Opaque images are handed to the encoder as RGBA or YCbCr, its fast
-// paths. It is safe for concurrent use.
+// codec). It is safe for concurrent use.
+//
+// Without the turbojpeg codec, a grey image or a YCbCr 4:2:0 one (every
+// level and resampled image of a JPEG master) is encoded by package
+// jpegcoef, from its planes as they are, about twice as fast as image/jpeg
+// at the same quality tables and the same size; other images go to
+// image/jpeg as RGBA or YCbCr, its fast paths.
 func EncodeJPEG(w io.Writer, img image.Image, quality int) error {
 	if jpegEncoder != nil {
 		if ok, err := jpegEncoder(w, opaqueFast(img), quality); ok || err != nil {
 			return err
 		}
+	} else if m, err := jpegcoef.FromPixels(img, quality); err == nil {
+		return m.WriteCrop(w, image.Rect(0, 0, m.Width, m.Height))
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, opaqueFast(img), &jpeg.Options{Quality: quality}); err != nil {

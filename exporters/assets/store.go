@@ -39,7 +39,7 @@ import (
 
 // PipelineVersion is part of every cache key; bump it when a change to the
 // decoding or resampling code changes derivative bytes.
-const PipelineVersion = "5"
+const PipelineVersion = "6"
 
 // DefaultMaxMemory is the default budget of decoded pixels in flight: with
 // it, a build of 24-megapixel masters peaks well under 1 GiB of memory.

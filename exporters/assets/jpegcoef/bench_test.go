@@ -104,3 +104,27 @@ func BenchmarkStdlibEncodeTiles512(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFromPixelsTiles512 encodes the same tiles as
+// BenchmarkStdlibEncodeTiles512 (the master's YCbCr 4:2:0 pixels) through
+// FromPixels and WriteCrop.
+func BenchmarkFromPixelsTiles512(b *testing.B) {
+	img, err := jpeg.Decode(bytes.NewReader(bigMaster(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ycc := img.(*image.YCbCr)
+	rs := tiles(img.Bounds().Dx(), img.Bounds().Dy(), 512)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, r := range rs {
+			m, err := FromPixels(ycc.SubImage(r), 90)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := m.WriteCrop(io.Discard, image.Rect(0, 0, m.Width, m.Height)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
