@@ -18,6 +18,7 @@
 package jpegcoef
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 )
@@ -82,8 +83,12 @@ const lutBits = 9
 // common short codes in one step, the canonical maxcode/valptr arrays handle
 // the rest.
 type huffTable struct {
-	lut     [1 << lutBits]uint16 // length<<8 | symbol; 0 when the code is longer than lutBits
-	maxcode [17]int32            // largest code of each length, -1 if none
+	lut [1 << lutBits]uint16 // length<<8 | symbol; 0 when the code is longer than lutBits
+	// fastAC[p] decodes an AC code and its extra bits together when both
+	// fit in the lutBits bits p: value<<16 | run<<4 | bits used; 0 when
+	// they do not (or the symbol is EOB or ZRL).
+	fastAC  [1 << lutBits]int32
+	maxcode [17]int32 // largest code of each length, -1 if none
 	mincode [17]int32
 	valptr  [17]int32
 	vals    [256]byte
@@ -118,6 +123,22 @@ func (t *huffTable) build(counts []byte, vals []byte) error {
 		}
 		code <<= 1
 	}
+	for p := range t.lut {
+		e := t.lut[p]
+		if e == 0 {
+			continue
+		}
+		l, rs := uint(e>>8), e&0xFF
+		run, size := uint(rs>>4), uint(rs&15)
+		if size == 0 || l+size > lutBits {
+			continue
+		}
+		v := int32(p>>(lutBits-l-size)) & (1<<size - 1)
+		if v < 1<<(size-1) {
+			v += -1<<size + 1
+		}
+		t.fastAC[p] = v<<16 | int32(run<<4) | int32(l+size)
+	}
 	t.defined = true
 	return nil
 }
@@ -135,6 +156,16 @@ type bitReader struct {
 }
 
 func (br *bitReader) fill() {
+	// Fast path: four bytes at once when none of them is 0xFF (stuffing
+	// or a marker), which holds for all but about 1.5% of 4-byte runs.
+	if br.n <= 32 && !br.atMarker && br.pos+4 <= len(br.data) {
+		w := binary.BigEndian.Uint32(br.data[br.pos:])
+		if x := ^w; (x-0x01010101)&^x&0x80808080 == 0 {
+			br.acc |= uint64(w) << (32 - br.n)
+			br.n += 32
+			br.pos += 4
+		}
+	}
 	for br.n <= 56 {
 		var b byte
 		if !br.atMarker {
@@ -192,10 +223,10 @@ func (br *bitReader) receive(s uint) int32 {
 	v := int32(br.acc >> (64 - s))
 	br.acc <<= s
 	br.n -= s
-	if v < 1<<(s-1) {
-		v += -1<<s + 1
-	}
-	return v
+	// T.81 F.2.2.1 EXTEND: a value whose top bit is clear is negative;
+	// done without a branch, since the sign is a coin toss.
+	neg := int32(uint32(v)>>(s-1)) - 1 // 0 when the top bit is set, else -1
+	return v + neg&(-1<<s+1)
 }
 
 // nextMarker finds the next marker at or after pos (skipping any leftover
@@ -542,6 +573,19 @@ func (br *bitReader) block(blk []int16, pred *int32, dt, at *huffTable) error {
 	for k := 1; k < 64; {
 		if br.n < 32 {
 			br.fill()
+		}
+		if f := at.fastAC[br.acc>>(64-lutBits)]; f != 0 {
+			// A short code and a small value, read in one step.
+			n := uint(f & 15)
+			br.acc <<= n
+			br.n -= n
+			k += int(f >> 4 & 15)
+			if k > 63 {
+				return corrupt("coefficient index")
+			}
+			blk[k] = int16(f >> 16)
+			k++
+			continue
 		}
 		rs, ok := br.decode(at)
 		if !ok {

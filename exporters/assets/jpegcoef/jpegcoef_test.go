@@ -394,6 +394,20 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("component %d: coefficients changed when written", i)
 			}
 		}
+		// Its pixels encode again (FromPixels) into a JPEG that reads back
+		// at the same size.
+		if px, err := m.Scaled(1); err == nil {
+			if pm, err := FromPixels(px, 90); err == nil {
+				buf.Reset()
+				if err := pm.WriteCrop(&buf, image.Rect(0, 0, pm.Width, pm.Height)); err != nil {
+					t.Fatal(err)
+				}
+				back, err := Decode(buf.Bytes(), 1<<20)
+				if err != nil || back.Width != m.Width || back.Height != m.Height {
+					t.Fatalf("re-encoded pixels read back as %v, %v", back, err)
+				}
+			}
+		}
 		if _, err := m.Scaled(8); err != nil {
 			t.Fatal(err)
 		}
