@@ -348,3 +348,59 @@ func TestOutputReuseCarriesFoldersOver(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyFileLinksWithinOneFileSystem: a cached file is put into OUT as a
+// hard link when it can be (no bytes copied), as a copy otherwise, never
+// through a symbolic link out of OUT, and with the cached file's bytes.
+func TestCopyFileLinksWithinOneFileSystem(t *testing.T) {
+	parent := t.TempDir()
+	src := filepath.Join(parent, "cached.jpg")
+	if err := os.WriteFile(src, []byte("tile bytes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewOutput(filepath.Join(parent, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Abort()
+	if err := o.Product("iiif"); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.CopyFile("iiif/a/0,0,512,512/512,512/0/default.jpg", src); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.CopyFile("iiif/top.jpg", src); err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"iiif/a/0,0,512,512/512,512/0/default.jpg", "iiif/top.jpg"} {
+		p := filepath.Join(o.StageDir(), filepath.FromSlash(rel))
+		b, err := os.ReadFile(p)
+		if err != nil || string(b) != "tile bytes" {
+			t.Fatalf("%s: %q, %v", rel, b, err)
+		}
+		a, _ := os.Stat(src)
+		c, _ := os.Stat(p)
+		if linkable && !os.SameFile(a, c) {
+			t.Errorf("%s is a copy, not a link to the cached file", rel)
+		}
+	}
+	// A folder of the staging area that is a symbolic link out of OUT is
+	// not linked or copied through.
+	outside := filepath.Join(parent, "outside")
+	os.Mkdir(outside, 0o755)
+	if err := os.Symlink(outside, filepath.Join(o.StageDir(), "iiif", "evil")); err != nil {
+		t.Skip("no symlinks")
+	}
+	if err := o.CopyFile("iiif/evil/x.jpg", src); err == nil {
+		t.Error("CopyFile went through a symbolic link")
+	}
+	if _, err := os.Stat(filepath.Join(outside, "x.jpg")); err == nil {
+		t.Error("a file was put outside OUT")
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(parent, "out", "iiif", "top.jpg")); err != nil || string(b) != "tile bytes" {
+		t.Errorf("after commit: %q, %v", b, err)
+	}
+}

@@ -91,7 +91,9 @@ func TestWholeBuildReadsAndDecodesEachMasterOnce(t *testing.T) {
 	// A rebuild that puts the IIIF folder in the bag: its image folders
 	// are carried over from the previous output, not staged, and the bag
 	// must still hold every file of them (and no stamp).
-	maxA := filepath.Join(out, "iiif", "once", "images", "a", "full", "max", "0", "default.jpg")
+	// (the folder itself is compared: its files are hard links to the
+	// cache whether carried over or written again)
+	maxA := filepath.Join(out, "iiif", "once", "images", "a")
 	before, err := os.Stat(maxA)
 	if err != nil {
 		t.Fatal(err)

@@ -12,3 +12,9 @@ import (
 func tryLock(path string, create bool) (*os.File, error) {
 	return nil, errors.New("file locks are not supported on this system")
 }
+
+// linkAt is not used here: files are copied.
+func linkAt(src string, dir *os.File, name string) error { return errors.ErrUnsupported }
+
+// linkable says whether linkAt can work on this system (for tests).
+const linkable = false

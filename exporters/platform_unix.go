@@ -5,6 +5,8 @@ package exporters
 import (
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // tryLock opens path (creating it when create is set) and takes an
@@ -25,3 +27,11 @@ func tryLock(path string, create bool) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// linkAt makes name in the folder dir a hard link to the file src.
+func linkAt(src string, dir *os.File, name string) error {
+	return unix.Linkat(unix.AT_FDCWD, src, int(dir.Fd()), name, 0)
+}
+
+// linkable says whether linkAt can work on this system (for tests).
+const linkable = true
