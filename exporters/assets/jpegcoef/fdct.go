@@ -68,54 +68,23 @@ func init() {
 	}
 }
 
-// fdct8 is the scaled 8-point DCT of d[0], d[s], ..., d[7s], in place.
-func fdct8(d []float32, s int) {
-	d0, d1, d2, d3 := d[0], d[s], d[2*s], d[3*s]
-	d4, d5, d6, d7 := d[4*s], d[5*s], d[6*s], d[7*s]
-	a0, a7 := d0+d7, d0-d7
-	a1, a6 := d1+d6, d1-d6
-	a2, a5 := d2+d5, d2-d5
-	a3, a4 := d3+d4, d3-d4
-
-	// Even outputs.
-	e0, e3 := a0+a3, a0-a3
-	e1, e2 := a1+a2, a1-a2
-	d[0] = e0 + e1
-	d[4*s] = e0 - e1
-	z := (e2 + e3) * 0.70710678
-	d[2*s] = e3 + z
-	d[6*s] = e3 - z
-
-	// Odd outputs.
-	o0 := a4 + a5
-	o1 := a5 + a6
-	o2 := a6 + a7
-	r := (o0 - o2) * 0.38268343
-	p := 0.54119610*o0 + r
-	q := 1.30656296*o2 + r
-	m := o1 * 0.70710678
-	h0, h1 := a7+m, a7-m
-	d[5*s] = h1 + p
-	d[3*s] = h1 - p
-	d[1*s] = h0 + q
-	d[7*s] = h0 - q
-}
-
-// quantizer turns a scaled DCT block into quantized coefficients.
+// quantizer turns a block transformed by fdctBlock (coefficient (u, v),
+// horizontal frequency u, at index u*8+v: the transpose of the natural
+// order) into quantized coefficients.
 type quantizer struct {
-	// recip[natural index] = 1 / (q * aanScale[row] * aanScale[col] * 8)
+	// recip[i] = 1 / (q * aanScale[u] * aanScale[v] * 8)
 	recip [64]float32
-	// zz[natural index] = the zigzag index of that coefficient.
+	// zz[i] = the zigzag index of coefficient i
 	zz [64]int
 }
 
 func newQuantizer(q *[64]int) *quantizer {
 	qz := &quantizer{}
-	for i := 0; i < 64; i++ {
-		qz.recip[i] = float32(1 / (float64(q[i]) * aanScale[i/8] * aanScale[i%8] * 8))
-	}
 	for z, nat := range unzig {
-		qz.zz[nat] = z
+		v, u := nat/8, nat%8 // natural order: row v, column u
+		i := u*8 + v
+		qz.zz[i] = z
+		qz.recip[i] = float32(1 / (float64(q[nat]) * aanScale[u] * aanScale[v] * 8))
 	}
 	return qz
 }
@@ -137,58 +106,46 @@ func (qz *quantizer) block(in *[64]float32, out []int16) {
 	}
 }
 
-// fdctBlock is fdct8 over the rows, then over the columns, of one block,
-// written out so that the compiler keeps each line's values in registers
-// (fdct8 itself is too large to inline); fdct8 stays as the readable form
-// the test checks this against.
+// fdctBlock applies the scaled 8-point DCT of Arai, Agui and Nakajima to
+// each row of the block, transposes it, and applies it to each row again:
+// the result is the scaled 2-D DCT, transposed (the quantizer's indexes
+// undo that for free). One loop for both passes keeps each line's values in
+// registers.
 func fdctBlock(d *[64]float32) {
-	for r := 0; r < 64; r += 8 {
-		l := d[r : r+8 : r+8]
-		a0, a7 := l[0]+l[7], l[0]-l[7]
-		a1, a6 := l[1]+l[6], l[1]-l[6]
-		a2, a5 := l[2]+l[5], l[2]-l[5]
-		a3, a4 := l[3]+l[4], l[3]-l[4]
-		e0, e3 := a0+a3, a0-a3
-		e1, e2 := a1+a2, a1-a2
-		l[0] = e0 + e1
-		l[4] = e0 - e1
-		z := (e2 + e3) * 0.70710678
-		l[2] = e3 + z
-		l[6] = e3 - z
-		o0, o1, o2 := a4+a5, a5+a6, a6+a7
-		rr := (o0 - o2) * 0.38268343
-		p := 0.54119610*o0 + rr
-		q := 1.30656296*o2 + rr
-		m := o1 * 0.70710678
-		h0, h1 := a7+m, a7-m
-		l[5] = h1 + p
-		l[3] = h1 - p
-		l[1] = h0 + q
-		l[7] = h0 - q
-	}
-	for c := 0; c < 8; c++ {
-		l := d[c : c+57 : c+57]
-		a0, a7 := l[0]+l[56], l[0]-l[56]
-		a1, a6 := l[8]+l[48], l[8]-l[48]
-		a2, a5 := l[16]+l[40], l[16]-l[40]
-		a3, a4 := l[24]+l[32], l[24]-l[32]
-		e0, e3 := a0+a3, a0-a3
-		e1, e2 := a1+a2, a1-a2
-		l[0] = e0 + e1
-		l[32] = e0 - e1
-		z := (e2 + e3) * 0.70710678
-		l[16] = e3 + z
-		l[48] = e3 - z
-		o0, o1, o2 := a4+a5, a5+a6, a6+a7
-		rr := (o0 - o2) * 0.38268343
-		p := 0.54119610*o0 + rr
-		q := 1.30656296*o2 + rr
-		m := o1 * 0.70710678
-		h0, h1 := a7+m, a7-m
-		l[40] = h1 + p
-		l[24] = h1 - p
-		l[8] = h0 + q
-		l[56] = h0 - q
+	for pass := 0; pass < 2; pass++ {
+		for r := 0; r < 64; r += 8 {
+			l := d[r : r+8 : r+8]
+			a0, a7 := l[0]+l[7], l[0]-l[7]
+			a1, a6 := l[1]+l[6], l[1]-l[6]
+			a2, a5 := l[2]+l[5], l[2]-l[5]
+			a3, a4 := l[3]+l[4], l[3]-l[4]
+			// even outputs
+			e0, e3 := a0+a3, a0-a3
+			e1, e2 := a1+a2, a1-a2
+			l[0] = e0 + e1
+			l[4] = e0 - e1
+			z := (e2 + e3) * 0.70710678
+			l[2] = e3 + z
+			l[6] = e3 - z
+			// odd outputs
+			o0, o1, o2 := a4+a5, a5+a6, a6+a7
+			rr := (o0 - o2) * 0.38268343
+			p := 0.54119610*o0 + rr
+			q := 1.30656296*o2 + rr
+			m := o1 * 0.70710678
+			h0, h1 := a7+m, a7-m
+			l[5] = h1 + p
+			l[3] = h1 - p
+			l[1] = h0 + q
+			l[7] = h0 - q
+		}
+		if pass == 0 {
+			for r := 0; r < 8; r++ {
+				for c := r + 1; c < 8; c++ {
+					d[r*8+c], d[c*8+r] = d[c*8+r], d[r*8+c]
+				}
+			}
+		}
 	}
 }
 
