@@ -37,6 +37,8 @@ type Output struct {
 	reused map[string]bool
 	// current reads the current OUT (opened by FS when folders are reused).
 	current *os.Root
+	// CopyOnly makes CopyFile always copy, never hard-link (--link-cache=false).
+	CopyOnly bool
 }
 
 // StampFile is the name of the file an exporter writes last into a folder it
@@ -376,11 +378,13 @@ func (o *Output) CopyFile(rel, src string) error {
 		}
 		// The link is made relative to the folder opened through the
 		// root, so it cannot land outside OUT.
-		if dir, err := o.stage.Open(filepath.FromSlash(d)); err == nil {
-			err := linkAt(src, dir, path.Base(rel))
-			dir.Close()
-			if err == nil {
-				return nil
+		if !o.CopyOnly {
+			if dir, err := o.stage.Open(filepath.FromSlash(d)); err == nil {
+				err := linkAt(src, dir, path.Base(rel))
+				dir.Close()
+				if err == nil {
+					return nil
+				}
 			}
 		}
 	}

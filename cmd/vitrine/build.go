@@ -33,6 +33,8 @@ type buildOptions struct {
 	maxPixels int64
 	maxMemory string
 	quiet     bool
+	// linkCache lets IIIF files be hard links to the cache (default).
+	linkCache bool
 	// cpuProfile names a file for a CPU profile of the build (hidden
 	// flag, for performance work: go tool pprof FILE).
 	cpuProfile string
@@ -80,6 +82,7 @@ previous outputs as they were.`,
 	f.StringVar(&opts.maxMemory, "max-memory", "512MiB", "budget for decoded images in flight (e.g. 256MiB, 2GiB); larger masters are processed one at a time")
 	f.Int64Var(&opts.maxPixels, "max-pixels", model.DefaultMaxPixels, "refuse images with more pixels than this (read from the header)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
+	f.BoolVar(&opts.linkCache, "link-cache", true, "put IIIF image files into OUT as hard links to the cache when both are on one file system (false: copy them, so that editing OUT in place cannot touch the cache)")
 	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	_ = f.MarkHidden("cpuprofile")
 	_ = c.MarkFlagRequired("out")
@@ -157,6 +160,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 		return err
 	}
 	defer out.Abort()
+	out.CopyOnly = !opts.linkCache
 	var formats []string
 	for _, e := range selected {
 		formats = append(formats, e.Name())
