@@ -216,15 +216,21 @@ func within(rel, dir string) bool {
 // Create creates the staged file rel (slash-separated, inside OUT), making
 // its folders. The caller must Close it and check the error.
 func (o *Output) Create(rel string) (*os.File, error) {
-	if err := model.CheckRelPath(rel); err != nil {
+	if err := o.prepare(rel); err != nil {
 		return nil, err
 	}
-	if d := path.Dir(rel); d != "." {
-		if err := o.stage.MkdirAll(filepath.FromSlash(d), 0o755); err != nil {
-			return nil, err
-		}
-	}
 	return o.stage.Create(filepath.FromSlash(rel))
+}
+
+// prepare checks rel and makes its folder in the staging area.
+func (o *Output) prepare(rel string) error {
+	if err := model.CheckRelPath(rel); err != nil {
+		return err
+	}
+	if d := path.Dir(rel); d != "." {
+		return o.stage.MkdirAll(filepath.FromSlash(d), 0o755)
+	}
+	return nil
 }
 
 // WriteFile writes a whole staged file.
@@ -369,31 +375,18 @@ func (o *Output) Abort() {
 // (the asset cache only ever adds files under new names); a file of OUT
 // edited in place would then change the cached one too.
 func (o *Output) CopyFile(rel, src string) error {
-	if err := model.CheckRelPath(rel); err != nil {
+	if err := o.prepare(rel); err != nil {
 		return err
 	}
-	if d := path.Dir(rel); d != "." {
-		if err := o.stage.MkdirAll(filepath.FromSlash(d), 0o755); err != nil {
-			return err
-		}
-		// The link is made relative to the folder opened through the
-		// root, so it cannot land outside OUT.
-		if !o.CopyOnly {
-			if dir, err := o.stage.Open(filepath.FromSlash(d)); err == nil {
-				err := linkAt(src, dir, path.Base(rel))
-				dir.Close()
-				if err == nil {
-					return nil
-				}
-			}
-		}
+	if !o.CopyOnly && o.link(rel, src) == nil {
+		return nil
 	}
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := o.Create(rel)
+	out, err := o.stage.Create(filepath.FromSlash(rel))
 	if err != nil {
 		return err
 	}
@@ -402,6 +395,18 @@ func (o *Output) CopyFile(rel, src string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// link makes the staged file rel a hard link to src. The link is made
+// relative to rel's folder opened through the root, so it cannot land
+// outside OUT.
+func (o *Output) link(rel, src string) error {
+	dir, err := o.stage.Open(filepath.FromSlash(path.Dir(rel)))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return linkAt(src, dir, path.Base(rel))
 }
 
 // stagedFS reads the staging folder, except under the reused folders, which

@@ -312,26 +312,23 @@ func normalize(text string) (edtf, note string, err error) {
 		return inner + "/..", fmt.Sprintf("read as an open range starting in %s (EDTF %s/..): the source gives no latest date", inner, inner), nil
 	}
 	if m := rePart.FindStringSubmatch(s); m != nil {
+		// A decade (195X) or a century (18XX), in thirds.
 		inner, _, err := Normalize(m[2])
-		if err != nil || len(inner) != 4 || inner[3] != 'X' {
+		iv, perr := ParseEDTF(inner)
+		if err != nil || perr != nil || iv.Approximate || (iv.Precision != PrecisionDecade && iv.Precision != PrecisionCentury) {
 			return "", "", fmt.Errorf("%q is not a date form vitrine knows (write \"early\", \"mid\" or \"late\" with a decade such as 1950s or a century)", text)
 		}
-		// A decade (195X) or a century (18XX) in thirds.
-		var from, span int
-		if inner[2] == 'X' {
-			from, span = atoi(inner[:2])*100, 100
-		} else {
-			from, span = atoi(inner[:3])*10, 10
+		from, span := iv.Start.Year(), iv.End.Year()-iv.Start.Year()+1
+		part := map[string]int{"early": 0, "mid": 1, "late": 2}[strings.ToLower(m[1])]
+		a, b := from+part*span/3, from+(part+1)*span/3-1
+		if part == 2 {
+			b = from + span - 1
 		}
-		third := map[string][2]int{"early": {0, span/3 - 1}, "mid": {span / 3, 2*span/3 - 1}, "late": {2 * span / 3, span - 1}}[strings.ToLower(m[1])]
-		a, b := from+third[0], from+third[1]
-		if a < 1 {
-			a = 1
-		}
-		edtf = fmt.Sprintf("%04d~/%04d~", a, b)
-		which := map[string]string{"early": "first", "mid": "middle", "late": "last"}[strings.ToLower(m[1])]
-		return edtf, fmt.Sprintf("read as about %d-%d, the %s third of the %s", a, b, which, map[bool]string{true: "century", false: "decade"}[span == 100]), nil
+		a = max(a, 1)
+		unit := map[int]string{10: "decade", 100: "century"}[span]
+		return fmt.Sprintf("%04d~/%04d~", a, b), fmt.Sprintf("read as about %d-%d, the %s third of the %s", a, b, [3]string{"first", "middle", "last"}[part], unit), nil
 	}
+
 	if m := reJuche.FindStringSubmatch(s); m != nil {
 		juche := atoi(m[3])
 		greg := juche + JucheOffset

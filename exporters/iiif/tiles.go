@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"io"
 	"runtime"
 	"slices"
 	"sort"
@@ -209,15 +210,11 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 	jobs := p.pieces()
 	if raw, format := src.Master(); lossless && raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
-		f, err := dst.Create(maxPath)
+		err := createFile(dst, maxPath, func(w io.Writer) error {
+			_, err := w.Write(raw)
+			return err
+		})
 		if err != nil {
-			return err
-		}
-		if _, err := f.Write(raw); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
 			return err
 		}
 	}
@@ -228,7 +225,8 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 	return runPool(ctx, len(jobs), func(i int) error {
 		pc := jobs[i]
 		if lossless && pc.level == 0 && src.CanCrop(pc.rect) {
-			return cropJPEG(dst, pc.path, src, pc.rect)
+			// cut from the master's DCT coefficients (Source.CropJPEG)
+			return createFile(dst, pc.path, func(w io.Writer) error { return src.CropJPEG(w, pc.rect) })
 		}
 		img, err := level(pc.level)
 		if err != nil {
@@ -237,20 +235,6 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 		b := img.Bounds()
 		return writeJPEG(dst, pc.path, subImage(img, pc.rect.Add(b.Min)))
 	})
-}
-
-// cropJPEG writes the full-size rectangle r cut from the master's DCT
-// coefficients (see Source.CropJPEG).
-func cropJPEG(dst *assets.Dir, rel string, src *assets.Source, r image.Rectangle) error {
-	f, err := dst.Create(rel)
-	if err != nil {
-		return err
-	}
-	if err := src.CropJPEG(f, r); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", rel, err)
-	}
-	return f.Close()
 }
 
 // Plain is the asset deriver used with --iiif-tiles=false: the full-size
@@ -285,11 +269,17 @@ func reusable(img image.Image) bool {
 }
 
 func writeJPEG(dst *assets.Dir, rel string, img image.Image) error {
+	return createFile(dst, rel, func(w io.Writer) error { return assets.EncodeJPEG(w, img, Quality) })
+}
+
+// createFile creates rel in dst, fills it with write and closes it; errors
+// name the file.
+func createFile(dst *assets.Dir, rel string, write func(io.Writer) error) error {
 	f, err := dst.Create(rel)
 	if err != nil {
 		return err
 	}
-	if err := assets.EncodeJPEG(f, img, Quality); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", rel, err)
 	}
