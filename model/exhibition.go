@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Exhibition is one exhibition: its texts, people, rights, sections and plates.
 // Field order here is the order of the exhibition file and of its JSON Schema.
 type Exhibition struct {
@@ -60,6 +62,12 @@ type Agent struct {
 	Homepage string   `yaml:"homepage,omitempty" json:"homepage,omitempty"`
 	// Logo is an http(s) URL or a path relative to the exhibition folder.
 	Logo string `yaml:"logo,omitempty" json:"logo,omitempty"`
+}
+
+// LogoFile reports whether the agent's logo is a file of the exhibition
+// folder (not an http(s) URL).
+func (a Agent) LogoFile() bool {
+	return a.Logo != "" && !strings.HasPrefix(a.Logo, "http://") && !strings.HasPrefix(a.Logo, "https://")
 }
 
 // HasRole reports whether a has role r.

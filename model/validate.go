@@ -123,7 +123,7 @@ func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInf
 			}
 		}
 		v.url(p+".homepage", a.Homepage)
-		if a.Logo != "" && !strings.HasPrefix(a.Logo, "http://") && !strings.HasPrefix(a.Logo, "https://") {
+		if a.LogoFile() {
 			v.image(p+".logo", a.Logo, opt, infos)
 		}
 	}

@@ -447,7 +447,7 @@ func logoFiles(ex *model.Exhibition) ([]logoFile, error) {
 	var out []logoFile
 	seen := map[string]bool{}
 	for _, a := range ex.Agents {
-		if a.Logo == "" || seen[a.Logo] || strings.HasPrefix(a.Logo, "http://") || strings.HasPrefix(a.Logo, "https://") {
+		if !a.LogoFile() || seen[a.Logo] {
 			continue
 		}
 		seen[a.Logo] = true
@@ -463,11 +463,7 @@ func logoFiles(ex *model.Exhibition) ([]logoFile, error) {
 		if len(data) > maxLogo {
 			return nil, fmt.Errorf("logo of %s: %s is over %s; use a smaller file or a URL", a.Name, a.Logo, HumanSize(maxLogo))
 		}
-		ext := strings.ToLower(SafeName(path.Ext(a.Logo)))
-		if ext != "" {
-			ext = "." + strings.TrimPrefix(ext, ".")
-		}
-		out = append(out, logoFile{original: a.Logo, name: fmt.Sprintf("logos/logo-%d%s", len(out)+1, ext), data: data})
+		out = append(out, logoFile{original: a.Logo, name: fmt.Sprintf("logos/logo-%d%s", len(out)+1, safeExt(a.Logo)), data: data})
 	}
 	return out, nil
 }

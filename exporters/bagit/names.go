@@ -161,10 +161,7 @@ func ImageNames(images []PlateImage) []ImageEntry {
 		if im.Count > 1 {
 			base = fmt.Sprintf("%s-%d", base, im.Index)
 		}
-		ext := strings.ToLower(SafeName(path.Ext(im.Path)))
-		if ext != "" {
-			ext = "." + strings.TrimPrefix(ext, ".")
-		}
+		ext := safeExt(im.Path)
 		if e := formatExt(im.Format, ext); e != "" {
 			ext = e
 		}
@@ -176,6 +173,16 @@ func ImageNames(images []PlateImage) []ImageEntry {
 		out = append(out, ImageEntry{Name: name, Plate: im.Plate, Index: im.Index, Original: im.Path})
 	}
 	return out
+}
+
+// safeExt is the extension of p, cleaned by SafeName and in lower case,
+// with its dot ("" when there is none left).
+func safeExt(p string) string {
+	ext := strings.ToLower(SafeName(path.Ext(p)))
+	if ext == "" {
+		return ""
+	}
+	return "." + strings.TrimPrefix(ext, ".")
 }
 
 // formatExt returns the extension to use for a file of the given format

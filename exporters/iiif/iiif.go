@@ -331,7 +331,7 @@ type tileInfo struct {
 func (e *Exporter) copyLogos(b *exporters.Build, mb *manifestBuilder) error {
 	used := map[string]bool{}
 	for _, a := range mb.providerAgents() {
-		if a.Logo == "" || isHTTP(a.Logo) || mb.logos[a.Logo] != "" {
+		if !a.LogoFile() || mb.logos[a.Logo] != "" {
 			continue
 		}
 		f, err := b.Exhibition.OpenImage(a.Logo)

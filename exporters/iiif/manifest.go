@@ -431,7 +431,7 @@ func (m *manifestBuilder) providers() []agent {
 		}
 		if a.Logo != "" {
 			id := a.Logo
-			if !isHTTP(a.Logo) {
+			if a.LogoFile() {
 				id = m.logos[a.Logo]
 			}
 			if id != "" {
