@@ -2,13 +2,13 @@ package assets
 
 import (
 	"bytes"
-	"encoding/binary"
 	"image"
 	"image/jpeg"
 
 	"github.com/disintegration/imaging"
 
 	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 
 	// Decoders of the master formats vitrine accepts.
 	_ "image/png"
@@ -31,7 +31,7 @@ var jpegDecoder = func(data []byte) (image.Image, error) {
 // pixels unless a deriver asks. Anything else (progressive, CMYK, turned,
 // PNG, TIFF, ...) is decoded whole by decodeImage.
 func decodeSource(data []byte, format string, maxPixels int64) (*Source, error) {
-	if format == "jpeg" && jpegOrientation(data) == 1 {
+	if format == "jpeg" && imagemeta.Orientation(data) == 1 {
 		// Any failure falls back to the full decoder, which reports its
 		// own error if the file is really damaged.
 		if c, err := jpegcoef.Decode(data, maxPixels); err == nil {
@@ -60,11 +60,11 @@ func decodeImage(data []byte, format string) (image.Image, error) {
 	}
 	switch format {
 	case "jpeg":
-		img = orient(img, jpegOrientation(data))
+		img = orient(img, imagemeta.Orientation(data))
 	case "tiff":
 		// Tag 274 of the first IFD: image/tiff ignores it, but cameras and
 		// raw converters write it, and other viewers turn the image.
-		img = orient(img, tiffOrientation(data))
+		img = orient(img, imagemeta.Orientation(data))
 	}
 	return flatten(img), nil
 }
@@ -92,74 +92,3 @@ func orient(img image.Image, o int) image.Image {
 
 // swapsSides reports whether an EXIF orientation swaps width and height.
 func swapsSides(o int) bool { return o >= 5 && o <= 8 }
-
-// jpegOrientation returns the EXIF orientation tag of a JPEG (1 when absent
-// or unreadable). It reads only the markers before the image data.
-func jpegOrientation(data []byte) int {
-	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
-		return 1
-	}
-	p := 2
-	for p+4 <= len(data) {
-		if data[p] != 0xFF {
-			return 1
-		}
-		marker := data[p+1]
-		if marker == 0xFF { // fill byte
-			p++
-			continue
-		}
-		if marker == 0xDA || marker == 0xD9 { // start of scan, end of image
-			return 1
-		}
-		n := int(binary.BigEndian.Uint16(data[p+2:]))
-		if n < 2 || p+2+n > len(data) {
-			return 1
-		}
-		seg := data[p+4 : p+2+n]
-		if marker == 0xE1 && len(seg) > 6 && string(seg[:6]) == "Exif\x00\x00" {
-			return tiffOrientation(seg[6:])
-		}
-		p += 2 + n
-	}
-	return 1
-}
-
-// tiffOrientation reads tag 0x0112 of IFD0 of a TIFF structure (an EXIF
-// block or a TIFF file), 1 when absent or unreadable.
-func tiffOrientation(t []byte) int {
-	if len(t) < 8 {
-		return 1
-	}
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 1
-	}
-	if bo.Uint16(t[2:]) != 42 { // not classic TIFF (BigTIFF is 43)
-		return 1
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > len(t) {
-		return 1
-	}
-	n := int(bo.Uint16(t[off:]))
-	for i := 0; i < n; i++ {
-		e := off + 2 + 12*i
-		if e+12 > len(t) {
-			return 1
-		}
-		if bo.Uint16(t[e:]) == 0x0112 {
-			v := int(bo.Uint16(t[e+8:]))
-			if v >= 1 && v <= 8 {
-				return v
-			}
-			return 1
-		}
-	}
-	return 1
-}

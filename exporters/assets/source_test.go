@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
 
 func rgbAt(img image.Image, x, y int) (int, int, int) {
@@ -129,14 +131,14 @@ func TestEXIFOrientation(t *testing.T) {
 	var buf bytes.Buffer
 	jpeg.Encode(&buf, halfBlack(), &jpeg.Options{Quality: 95})
 	data := withOrientation(buf.Bytes(), 6)
-	if o := jpegOrientation(data); o != 6 {
+	if o := imagemeta.Orientation(data); o != 6 {
 		t.Fatalf("orientation %d, want 6", o)
 	}
 	wantTurned(t, data, "jpeg")
-	if o := jpegOrientation(buf.Bytes()); o != 1 {
+	if o := imagemeta.Orientation(buf.Bytes()); o != 1 {
 		t.Errorf("no EXIF: orientation %d", o)
 	}
-	if o := jpegOrientation([]byte("\xFF\xD8\xFF\xE1\x00")); o != 1 {
+	if o := imagemeta.Orientation([]byte("\xFF\xD8\xFF\xE1\x00")); o != 1 {
 		t.Errorf("truncated EXIF: orientation %d", o)
 	}
 }
@@ -296,11 +298,11 @@ func TestTIFFOrientation(t *testing.T) {
 		t.Fatalf("TIFF without orientation: size %v", b)
 	}
 	data := grayTIFF(halfBlack(), 6)
-	if o := tiffOrientation(data); o != 6 {
-		t.Fatalf("tiffOrientation = %d, want 6", o)
+	if o := imagemeta.Orientation(data); o != 6 {
+		t.Fatalf("imagemeta.Orientation = %d, want 6", o)
 	}
 	wantTurned(t, data, "tiff")
-	if o := tiffOrientation([]byte("II\x2b\x00\x08\x00\x00\x00")); o != 1 {
-		t.Errorf("BigTIFF header: orientation %d", o)
+	if o := imagemeta.Orientation([]byte("II\x2b\x00\x08\x00\x00\x00")); o != 1 {
+		t.Errorf("truncated BigTIFF header: orientation %d", o)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
 
 // Meta is the descriptive metadata embedded in an image file. Each field is
@@ -57,7 +59,7 @@ func ReadMeta(data []byte) (Meta, error) {
 	switch {
 	case len(data) > 3 && data[0] == 0xFF && data[1] == 0xD8:
 		readJPEG(data, &s)
-	case len(data) > 8 && (string(data[:4]) == "II*\x00" || string(data[:4]) == "MM\x00*"):
+	case len(data) > 8 && (string(data[:4]) == "II*\x00" || string(data[:4]) == "MM\x00*" || string(data[:4]) == "II+\x00" || string(data[:4]) == "MM\x00+"):
 		readTIFF(data, &s, true)
 	case len(data) > 8 && string(data[:8]) == "\x89PNG\r\n\x1a\n":
 		readPNG(data, &s)
@@ -117,19 +119,11 @@ const (
 // readTIFF reads IFD0 of a TIFF structure (a TIFF file, or the EXIF block
 // of a JPEG or PNG). In a TIFF file it also reads the XMP and IPTC tags.
 func readTIFF(d []byte, s *metaSet, file bool) {
-	if len(d) < 8 {
+	f, err := imagemeta.OpenBytes(d)
+	if err != nil {
 		return
 	}
-	var bo binary.ByteOrder
-	switch string(d[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return
-	}
-	ifd0 := readIFD(d, bo, int(bo.Uint32(d[4:])))
+	ifd0 := readIFD(f, f.First)
 	str := func(tags map[uint16][]byte, t uint16) string {
 		v, ok := tags[t]
 		if !ok {
@@ -147,8 +141,14 @@ func readTIFF(d []byte, s *metaSet, file bool) {
 	s.exif.Description = str(ifd0, tagImageDescription)
 	s.exif.Creator = str(ifd0, tagArtist)
 	s.exif.Rights = str(ifd0, tagCopyright)
-	if off, ok := ifd0[tagExifIFD]; ok && len(off) == 4 {
-		exif := readIFD(d, bo, int(bo.Uint32(off)))
+	if off, ok := ifd0[tagExifIFD]; ok && (len(off) == 4 || len(off) == 8) {
+		o := uint64(0)
+		if len(off) == 8 { // BigTIFF's LONG8 or IFD8
+			o = f.Order.Uint64(off)
+		} else {
+			o = uint64(f.Order.Uint32(off))
+		}
+		exif := readIFD(f, int64(min(o, 1<<62)))
 		s.exif.Date = str(exif, tagDateTimeOriginal)
 	}
 	if s.exif.Date == "" {
@@ -168,40 +168,25 @@ func readTIFF(d []byte, s *metaSet, file bool) {
 }
 
 // readIFD returns the raw value bytes of the entries of the IFD at off for
-// the tags vitrine reads.
-func readIFD(d []byte, bo binary.ByteOrder, off int) map[uint16][]byte {
+// the tags vitrine reads (package imagemeta reads the IFD).
+func readIFD(f *imagemeta.File, off int64) map[uint16][]byte {
 	out := map[uint16][]byte{}
-	if off < 8 || off+2 > len(d) {
+	ifd, err := f.ReadIFD(off)
+	if err != nil {
 		return out
 	}
-	n := int(bo.Uint16(d[off:]))
-	for i := 0; i < n && i < 1000; i++ {
-		e := off + 2 + 12*i
-		if e+12 > len(d) {
-			break
-		}
-		tag, typ, count := bo.Uint16(d[e:]), bo.Uint16(d[e+2:]), bo.Uint32(d[e+4:])
-		switch tag {
+	for _, e := range ifd.Entries {
+		switch e.Tag {
 		case tagImageDescription, tagArtist, tagDateTime, tagCopyright, tagDateTimeOriginal, tagXMP, tagIPTC, tagExifIFD:
 		default:
 			continue
 		}
-		size := map[uint16]int{1: 1, 2: 1, 3: 2, 4: 4, 7: 1, 13: 4}[typ]
-		if size == 0 || count > 1<<24 {
-			continue
-		}
-		total := size * int(count)
-		var v []byte
-		if total <= 4 {
-			v = d[e+8 : e+8+total]
-		} else {
-			p := int(bo.Uint32(d[e+8:]))
-			if p < 0 || p+total > len(d) || p+total < p {
-				continue
+		switch e.Type {
+		case imagemeta.Byte, imagemeta.ASCII, imagemeta.Short, imagemeta.Long, imagemeta.Undefined, imagemeta.IFDType, imagemeta.Long8, imagemeta.IFD8:
+			if e.Count <= 1<<24 {
+				out[e.Tag] = e.Bytes()
 			}
-			v = d[p : p+total]
 		}
-		out[tag] = v
 	}
 	return out
 }
