@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -93,7 +94,14 @@ func TestNormalizeRejects(t *testing.T) {
 		"05/06/1950", "13/13/1950", "02/30/1950", // ambiguous day and month, no such month, no such day
 		"0000-17",                                // year 0 again, as a short range (found by FuzzNormalize in CI)
 		strings.Repeat("before ", 3000) + "1900", // each level normalized the rest again: quadratic (FuzzNormalize stalled)
-		"before c. 1900", "after 1950s", "before 1950-1960", "early 1950", "mid-c. 1950s", "early early 1950s", "spring 0000", "before", "late",
+		// ("before c. 1900", "after 1950s" and "early 1950" were refused here
+		// until issue 14: they are read now, see TestNormalizeForms.)
+		"before 1950-1960", "mid-c. 1950s", "early early 1950s", "spring 0000", "before", "late",
+		"in June Juche 39 (1951), printed 1960", // a form that reads the text and refuses it is not cut at the comma
+		"June 30, 19500",                        // no year before the comma: the rest is not kept as a note
+		"90", "127", "0 BC", "1900s-64 BC", "[[1950]]", "c. c. 1950", "c. early 1950s", "1850 or 1860s",
+		"notcirca 1860", "attica 1802", "birthday in 1872", "day in Spring 1849", // words vitrine does not know are not dropped
+		"10/7/2008", "0000:00:00 00:00:00", "2014:06:16 25:11:12", "1950-06-25T10:61", "1826-5", "XLe siècle", "siglo IIII",
 	} {
 		got, note, err := Normalize(in)
 		if err == nil {
@@ -159,7 +167,8 @@ func TestFindDate(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"in June Juche 39 (1950)", "June 25, 1950-July 27, 1953", "c. 1950", "14th century", "1950s", "1525 - 1535", "undated", "1951-06-31", "06/25/1950", "19th c.", "s.d."} {
+	for _, s := range []string{"in June Juche 39 (1950)", "June 25, 1950-July 27, 1953", "c. 1950", "14th century", "1950s", "1525 - 1535", "undated", "1951-06-31", "06/25/1950", "19th c.", "s.d.",
+		"?c.1786-9, printed 1870", "1864 or 1866", "c64 BCE", "late 17th-19th centuries", "2014:06:16 10:11:12", "before approx January 1928", "XIXe siècle", "Ende des 19. Jh.", "1950년경", "day in January 1872", "1800s-1850s"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -167,11 +176,8 @@ func FuzzNormalize(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if edtf == "XXXX" {
-			return
-		}
 		// Whatever Normalize writes, ParseEDTF must read.
-		if _, err := ParseEDTF(edtf); err != nil {
+		if _, err := ParseEDTF(edtf); err != nil && !errors.Is(err, ErrNoYear) {
 			t.Fatalf("Normalize(%q) = %q, which ParseEDTF refuses: %v", s, edtf, err)
 		}
 		FindDate(s)

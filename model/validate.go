@@ -182,10 +182,8 @@ func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInf
 			if pl.Date.Normalized == "" {
 				_, _, err := Normalize(pl.Date.Text)
 				v.warn(p+".date", fmt.Sprintf("cannot normalize the date (%v); it is kept as written", err), "add normalized: with an EDTF date such as 1951-06 or 1950~")
-			} else if pl.Date.Normalized != "XXXX" {
-				if _, err := ParseEDTF(pl.Date.Normalized); err != nil {
-					v.err(p+".date.normalized", err.Error(), "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY~, YYYY/YYYY, YYXX (century) or YYYX (decade)")
-				}
+			} else if _, err := ParseEDTF(pl.Date.Normalized); err != nil && !errors.Is(err, ErrNoYear) {
+				v.err(p+".date.normalized", err.Error(), "use YYYY, YYYY-MM, YYYY-MM-DD, YYYY~, YYYY/YYYY, [YYYY,YYYY], YYXX (century), YYYX (decade) or XXXX (undated)")
 			}
 		}
 		if pl.Rights != "" {
