@@ -287,3 +287,30 @@ func TestParseEDTFForms(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeWorkIsBounded: however a text repeats a separator or a word,
+// Normalize reads a bounded number of dates (each a linear regular
+// expression match over at most maxDateText bytes), so no form is
+// quadratic. The bound follows from the tables: at most 4 heads and the
+// whole text, each read by at most 11 statements, a range cut at most 8
+// ways into 2 ends, a bracket or a part reading one date more.
+func TestNormalizeWorkIsBounded(t *testing.T) {
+	const bound = 5 * 2 * (1 + 4 + 2 + 2 + 2 + 8*2 + 1) * 2
+	n := 0
+	traceForm = func(name string) {
+		if name == "" {
+			n++
+		}
+	}
+	defer func() { traceForm = nil }()
+	for _, unit := range []string{"1-", "c. ", "1950, ", "early ", "1 or ", "[", "- ", "1950-", "1950 - ", "(1950)", "before ", "1950/", "1950 to ", "?c.1800-10, ", "mid-1950s-", "[1950] or "} {
+		for _, size := range []int{30, 60, maxDateText} {
+			s := strings.Repeat(unit, maxDateText)[:size]
+			n = 0
+			Normalize(s)
+			if n > bound {
+				t.Errorf("Normalize(%q) read %d dates, more than %d", s, n, bound)
+			}
+		}
+	}
+}
