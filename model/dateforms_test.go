@@ -193,6 +193,26 @@ var normalizeForms = []struct{ in, want, note string }{
 	{"1950년 이후", "1950/..", ""},
 	// The Juche calendar of the sample exhibition.
 	{"in June Juche 41", "1952-06", "Juche 41 = 1952"},
+	// The other examples of the README's table.
+	{"1953年7月", "1953-07", ""},
+	{"25/06/1950", "1950-06-25", ""},
+	{"2014-06-16T10:11:12Z", "2014-06-16", "10:11:12Z"},
+	{"c1950", "1950~", ""},
+	{"uncertain: 1862", "1862?", ""},
+	{"1862 guess", "1862?", ""},
+	{"summer of 1950", "1950-22", ""},
+	{"the 1900s", "19XX", "the century 1900-1999"},
+	{"2nd century BC", "-01XX", ""},
+	{"1960-65", "1960/1965", ""},
+	{"17th-19th centuries", "16XX/18XX", ""},
+	{"1920s-early 1930s", "192X/193X", "about 1930-1932"},
+	{"1857-mid 1860s", "1857/186X", "about 1863-1865"},
+	{"earlier than 1900", "../1900", ""},
+	{"the year 1800", "1800", ""},
+	{"s.d.", "XXXX", ""},
+	{"sine dato", "XXXX", ""},
+	{"[ca. 1950]", "1950~", "supplied by the cataloguer"},
+	{"July 27, Juche 42 (1953)", "1953-07-27", ""},
 }
 
 // TestNormalizeForms runs the table of forms: each text gives its EDTF and
