@@ -110,8 +110,14 @@ func TestPages(t *testing.T) {
 			t.Errorf("plate-002.xhtml lacks %q", want)
 		}
 	}
-	if p3 := string(files["EPUB/xhtml/plate-003.xhtml"]); !strings.Contains(p3, `dir="auto"`) || !strings.Contains(p3, "صورة من الأرشيف") {
+	p3 := string(files["EPUB/xhtml/plate-003.xhtml"])
+	if !strings.Contains(p3, `dir="auto"`) || !strings.Contains(p3, "صورة من الأرشيف") {
 		t.Error("plate-003.xhtml: Arabic caption missing or without dir=auto")
+	}
+	// Only part of the date text is the date: the tombstone shows the text
+	// as written and the note that keeps the rest.
+	if want := `1952, printed 1960 (the date is read from &#34;1952&#34;; the rest, &#34;printed 1960&#34;, is kept as written)`; !strings.Contains(p3, want) {
+		t.Errorf("plate-003.xhtml lacks the date as written with its note %q", want)
 	}
 	p4 := string(files["EPUB/xhtml/plate-004.xhtml"])
 	if strings.Contains(p4, "<img") || !strings.Contains(p4, "placeholder image") || !strings.Contains(p4, "only its caption survives") {

@@ -98,7 +98,7 @@ plates:
     section: front
     caption:
       en: "صورة من الأرشيف — an Arabic caption, right to left"
-    date: "1952"
+    date: "1952, printed 1960"
     images:
       - path: images/three.jpg
   - number: "4"

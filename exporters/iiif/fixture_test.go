@@ -221,7 +221,7 @@ plates:
   - number: "3a"
     section: after
     caption: {en: "Recto and verso", ko: "앞면과 뒷면"}
-    date: "1953"
+    date: "1953, printed 1960"
     images:
       - {path: images/alpha16.png, label: {en: recto, ko: 앞면}}
       - {path: images/gray16.tif, label: {en: verso, ko: 뒷면}}

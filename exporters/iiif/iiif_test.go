@@ -118,6 +118,25 @@ func TestMultilingualManifest(t *testing.T) {
 	if c1["navDate"] != "1950-06-25T00:00:00Z" {
 		t.Errorf("plate 1 navDate %v", c1["navDate"])
 	}
+	// Plate 3a's date text is a date and more: the canvas shows the text as
+	// written, the EDTF of the date, and the note that keeps the rest.
+	c3 := items[2].(map[string]any)
+	if c3["navDate"] != "1953-01-01T00:00:00Z" {
+		t.Errorf("plate 3a navDate %v", c3["navDate"])
+	}
+	var rows []string
+	for _, r := range asList(c3["metadata"]) {
+		v := r.(map[string]any)["value"].(map[string]any)
+		for _, l := range v {
+			rows = append(rows, fmt.Sprint(l.([]any)[0]))
+		}
+	}
+	all := strings.Join(rows, "\n")
+	for _, want := range []string{"1953, printed 1960", "1953", `the date is read from "1953"; the rest, "printed 1960", is kept as written`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("plate 3a metadata lacks %q:\n%s", want, all)
+		}
+	}
 	if _, ok := items[1].(map[string]any)["navDate"]; ok {
 		t.Errorf("plate 2 (c. 1951) has a navDate")
 	}
