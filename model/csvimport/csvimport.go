@@ -361,8 +361,13 @@ func Import(data []byte, opt Options) (*Result, error) {
 			case Date:
 				p.Date.Text = v
 				n, note, err := model.Normalize(v)
-				if err != nil {
+				switch {
+				case err != nil:
 					notice(line, c.header, importer.Date, "date %q kept as written, not normalized: %v", v, err)
+				case note != "":
+					// How the date was read (the 1800s as a century, the
+					// rest of "1863, printed 1870" kept in the note).
+					notice(line, c.header, importer.Guess, "date %q normalized as %s: %s", v, n, note)
 				}
 				p.Date.Normalized, p.Date.Note = n, note
 			case Rights:

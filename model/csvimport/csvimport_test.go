@@ -258,3 +258,31 @@ func TestImportExcelSepLine(t *testing.T) {
 		t.Errorf("error should name line 3: %v", err)
 	}
 }
+
+// TestImportDateAndMore: a date cell that is a date and more text ("1863,
+// printed 1870", as photography departments write) keeps the text as
+// written, reads the date, keeps the rest in the date's note and says so in
+// a notice; a cell that is no date is kept with a notice too.
+func TestImportDateAndMore(t *testing.T) {
+	res, err := Import([]byte("title,date\nA,\"1863, printed 1870\"\nB,05/06/1950\n"), Options{Title: "T", ImagesDir: t.TempDir(), OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Exhibition.Plates[0].Date
+	if d.Text != "1863, printed 1870" || d.Normalized != "1863" || !strings.Contains(d.Note, `"printed 1870"`) {
+		t.Errorf("date %+v, want the text as written, 1863 and a note keeping \"printed 1870\"", d)
+	}
+	if d := res.Exhibition.Plates[1].Date; d.Text != "05/06/1950" || d.Normalized != "" {
+		t.Errorf("ambiguous date %+v, want kept as written and not normalized", d)
+	}
+	var msgs []string
+	for _, n := range res.Notices {
+		msgs = append(msgs, n.Msg)
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{`date "1863, printed 1870" normalized as 1863: the date is read from "1863"; the rest, "printed 1870", is kept as written`, `date "05/06/1950" kept as written, not normalized`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no notice %q in:\n%s", want, all)
+		}
+	}
+}
