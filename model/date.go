@@ -11,15 +11,18 @@ import (
 )
 
 // Date is a date kept twice: as the source wrote it (Text) and normalized as
-// an Extended Date/Time Format (EDTF, ISO 8601-2) string such as "1950-06",
-// "1950~" (approximate), "1525/1535" (range), "13XX" (14th century), "195X"
-// (1950s) or "XXXX" (undated). Text is never altered; when it cannot be
-// normalized, Normalized stays empty and Validate warns.
+// an Extended Date/Time Format (EDTF, ISO 8601-2:2019) string such as
+// "1950-06", "1950~" (approximate), "1950?" (uncertain), "1525/1535"
+// (range), "../1900" (before 1900), "[1864,1866]" (one of them), "13XX"
+// (14th century), "195X" (1950s), "-0063" (64 BC) or "XXXX" (undated). Text
+// is never altered; when it cannot be normalized, Normalized stays empty and
+// Validate warns.
 type Date struct {
 	Text       string `yaml:"text,omitempty" json:"text,omitempty"`
 	Normalized string `yaml:"normalized,omitempty" json:"normalized,omitempty"`
-	// Note explains a normalization that needed a guess, e.g. a Juche year
-	// with no Gregorian year beside it.
+	// Note explains a normalization that needed a choice (a Juche year with
+	// no Gregorian year beside it, the 1800s read as a century) and keeps
+	// what the EDTF leaves out (the rest of "1863, printed 1870").
 	Note string `yaml:"note,omitempty" json:"note,omitempty"`
 }
 

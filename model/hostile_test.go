@@ -67,7 +67,8 @@ func TestOpenImageControl(t *testing.T) {
 // that parses back. The corpus in testdata/fuzz/FuzzParseEDTF runs in every
 // `go test`.
 func FuzzParseEDTF(f *testing.F) {
-	for _, s := range []string{"1950", "1950-06", "1950-06-25", "1950~", "1950?", "1950/1953", "19XX", "195X", "1951-02-29", "1953/1950", "1950-06/", "/", "~", "00XX", "0000", "9999-12-31/9999-12-31~"} {
+	for _, s := range []string{"1950", "1950-06", "1950-06-25", "1950~", "1950?", "1950/1953", "19XX", "195X", "1951-02-29", "1953/1950", "1950-06/", "/", "~", "00XX", "0000", "9999-12-31/9999-12-31~",
+		"[1863,1864]", "-0063~", "-01XX", "1872-XX", "1872-01-XX", "XXXX-01-12", "1666~/18XX", "186X%", "[1950-06,1950-07]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
