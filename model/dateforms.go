@@ -17,11 +17,10 @@ import (
 //     and its era (AD, BC) are cut off.
 //
 // The words of each language are in datewords.go, the builders of the forms
-// in datebuild.go. Before the statements, a
-// label is cut off ("in", "the year", "active", "day in"); when no statement
-// reads the whole text, the longest head before a comma, a semicolon or a
-// bracket that one reads is the date and the rest is kept in the note
-// ("1863, printed 1870").
+// in datebuild.go. Before the statements, a label is cut off ("in", "the
+// year", "active", "day in"); when no statement reads the whole text, the
+// longest head before a comma, a semicolon or a bracket that one reads is the
+// date and the rest is kept in the note ("1863, printed 1870").
 
 // kind is what a form reads.
 type kind int
