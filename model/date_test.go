@@ -172,8 +172,11 @@ func FuzzNormalize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		edtf, _, err := Normalize(s)
+		edtf, note, err := Normalize(s)
 		if err != nil {
+			if edtf != "" || note != "" {
+				t.Fatalf("Normalize(%q) failed (%v) but gave %q, %q", s, err, edtf, note)
+			}
 			return
 		}
 		// Whatever Normalize writes, ParseEDTF must read.
