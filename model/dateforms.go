@@ -254,7 +254,7 @@ func init() {
 		{"between two dates", re(`(?i)^(?:between|entre|zwischen)\s+(.+?)\s+(?:and|et|und|y)\s+(.+)$`), func(m []string) (string, string, error) {
 			return rangeOfEnds(m[1], m[2], qual{})
 		}},
-		{"from one date to another", re(`(?i)^(?:from|de|von|desde)\s+(.+?)\s+(?:to|à|au|bis|hasta)\s+(.+)$`), func(m []string) (string, string, error) {
+		{"from one date to another", re(`(?i)^(?:from|de|von|desde)\s+(.+?)\s+(?:to|à|au|bis|hasta|a|al)\s+(.+)$`), func(m []string) (string, string, error) {
 			return rangeOfEnds(m[1], m[2], qual{})
 		}},
 		{"open start", re(`(?i)^(?:` + beforeRe + `)\s+(.+)$`), openRange(true)},

@@ -178,6 +178,7 @@ var normalizeForms = []struct{ in, want, note string }{
 	{"década de 1950", "195X", ""},
 	{"5 de junio de 1950", "1950-06-05", ""},
 	{"1850 o 1852", "[1850,1852]", ""},
+	{"de 1850 a 1860", "1850/1860", ""},
 	{"s.f.", "XXXX", ""},
 	// Korean.
 	{"1950년경", "1950~", ""},
