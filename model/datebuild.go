@@ -90,9 +90,9 @@ func decade(n00Century bool) func(m []string, c ctx) (reading, error) {
 		case d == 0:
 			return reading{}, fmt.Errorf("the decade 0-9 includes year 0, which is no year")
 		case n00Century && d%100 == 0 && c.approx:
-			return reading{edtf: m[1] + "X", kind: kDecade, note: fmt.Sprintf("the %ds read as the decade %d-%d, as an approximate date usually is (for the century write c. %s century)", d, d, d+9, ordinal(d/100+1))}, nil
+			return reading{edtf: m[1] + "X", kind: kDecade, note: fmt.Sprintf("the %ds read as the decade %d-%d, as an approximate date usually is; for the century write c. %s century", d, d, d+9, ordinal(d/100+1))}, nil
 		case n00Century && d%100 == 0:
-			return reading{edtf: m[1][:2] + "XX", kind: kCentury, note: fmt.Sprintf("the %ds read as the century %d-%d, as English usage has it (for the decade write %d-%d)", d, d, d+99, d, d+9),
+			return reading{edtf: m[1][:2] + "XX", kind: kCentury, note: fmt.Sprintf("the %ds read as the century %d-%d, as English usage has it; for the decade write %d-%d", d, d, d+99, d, d+9),
 				decade: &reading{edtf: m[1] + "X", kind: kDecade, note: fmt.Sprintf("the %ds read as the decade %d-%d, as the other end of the range is a decade", d, d, d+9)}}, nil
 		}
 		return reading{edtf: m[1] + "X", kind: kDecade}, nil

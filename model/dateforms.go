@@ -303,7 +303,7 @@ var labels = []struct {
 		return edtf, join(note, `"active": the years the maker was active`), nil
 	}},
 	{"fl. ", func(edtf, note string) (string, string, error) {
-		return edtf, join(note, `"fl." (floruit): the years the maker was active`), nil
+		return edtf, join(note, `"fl.", floruit: the years the maker was active`), nil
 	}},
 }
 
