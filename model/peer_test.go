@@ -93,3 +93,25 @@ func TestPeerTable(t *testing.T) {
 		t.Errorf("%.1f%% of the peer's table agrees, want at least 90%%", 100*share)
 	}
 }
+
+// BenchmarkNormalizePeerTable normalizes every text of the peer's table once
+// per iteration: `go test -run '^$' -bench NormalizePeerTable ./model`.
+func BenchmarkNormalizePeerTable(b *testing.B) {
+	data, err := os.ReadFile("testdata/python-edtf-natlang.tsv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if in, _, ok := strings.Cut(line, "\t"); ok && !strings.HasPrefix(line, "#") {
+			texts = append(texts, in)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, s := range texts {
+			Normalize(s)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/text")
+}
