@@ -399,7 +399,7 @@ func bracketed(m []string) (string, string, error) {
 // openRange: "before 1900" (../1900), "after June 1945" (1945-06/..).
 func openRange(before bool) func(m []string) (string, string, error) {
 	return func(m []string) (string, string, error) {
-		r, q, err := single(m[1])
+		r, q, err := single(strings.TrimRight(m[1], ", ")) // "1950, or later"
 		if err != nil {
 			return "", "", err
 		}

@@ -41,6 +41,7 @@ var normalizeForms = []struct{ in, want, note string }{
 	{"ca.1860", "1860~", ""},
 	{"Around 1628", "1628~", ""},
 	{"1860 approx.", "1860~", ""},
+	{"1860 ca.", "1860~", ""},
 	{"~ Feb 1812", "1812-02~", ""},
 	{"about Spring 1849", "1849-21~", ""},
 	{"1950?", "1950?", ""},
@@ -112,6 +113,7 @@ var normalizeForms = []struct{ in, want, note string }{
 	{"after 1950s", "195X/..", ""},
 	{"not before 1900", "1900/..", ""},
 	{"1900 or later", "1900/..", ""},
+	{"c. 1950, or later", "1950~/..", ""},
 	{"1900 or earlier", "../1900", ""},
 	// One of two: an EDTF set.
 	{"1864 or 1866", "[1864,1866]", ""},

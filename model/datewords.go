@@ -22,7 +22,7 @@ var approxBefore = words(
 	"약", // Korean
 )
 var approxAfter = words(
-	"approx.", "approx", "approximately", "circa", "ca.", "(approx.)", "(circa)", "(ca.)", "~",
+	"approx.", "approx", "approximately", "circa", "ca.", "ca", "(approx.)", "(circa)", "(ca.)", "~",
 	"경", "전후", // Korean "1950년경", "1950년 전후"
 	"頃", // Japanese "1950年頃"
 )
