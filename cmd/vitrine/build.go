@@ -153,7 +153,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	// The progress bar is drawn on a terminal only; on a pipe or in CI each
 	// image gets one plain line. Other output goes through it, so it is
 	// printed above the bar.
-	progress := assets.NewProgress(log, !opts.quiet && assets.IsTerminal(a.stderr))
+	progress := newProgress(log, !opts.quiet && isTerminal(a.stderr))
 	log = progress
 	out, err := exporters.NewOutput(opts.out)
 	if err != nil {
@@ -169,7 +169,7 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 		Workers: opts.workers, CacheDir: cacheDir, MaxPixels: opts.maxPixels, MaxMemory: maxMemory,
 		// The bag needs every master's bytes: keep them from the one read.
 		KeepMasters: slices.Contains(formats, "bagit"),
-		Progress:    progress,
+		Progress:    progress.event,
 	})
 	if err != nil {
 		return err
