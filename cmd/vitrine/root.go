@@ -8,29 +8,11 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vitrine-tools/vitrine/exporters"
-	"github.com/vitrine-tools/vitrine/exporters/bagit"
-	"github.com/vitrine-tools/vitrine/exporters/epub"
-	"github.com/vitrine-tools/vitrine/exporters/iiif"
-	"github.com/vitrine-tools/vitrine/exporters/site"
 )
 
 // version is vitrine's version; release builds set it with
 // -ldflags "-X main.version=...". It appears in colophons and bag-info.txt.
 var version = "0.1.0-dev"
-
-// allExporters is the explicit list of output formats, in the order they run:
-// the bag comes after the formats it can include, and the site (index pages)
-// last, since it reads the IIIF manifest back and links to everything.
-func allExporters() []exporters.Exporter {
-	return []exporters.Exporter{
-		epub.New(),
-		iiif.New(),
-		bagit.New(),
-		site.New(),
-	}
-}
 
 // Exit statuses.
 const (
