@@ -75,6 +75,9 @@ type Build struct {
 	Formats []string
 	// Log receives one line per notable event; never nil.
 	Log io.Writer
+	// IIIF is set by the IIIF exporter when it has exported: what later
+	// exporters may show of it. Nil before that, and in builds without IIIF.
+	IIIF *IIIF
 }
 
 // Has reports whether format is part of this build.

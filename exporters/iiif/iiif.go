@@ -147,6 +147,7 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	if err := writeJSON(b, exporters.ManifestPath(ex.Slug), doc); err != nil {
 		return err
 	}
+	b.IIIF = &exporters.IIIF{Manifest: man.ID, Canvases: mb.shown}
 	if err := writeJSON(b, dir+"/"+exhibitionFile, ex); err != nil {
 		return err
 	}
