@@ -23,10 +23,13 @@ import (
 // (each format's New). Export is called once per build by Run, after Check
 // and after every image derivative declared by Deriving has been computed,
 // in the order of the exporter list (so a later exporter, such as the bag,
-// may include what an earlier one wrote). It writes only through b.Out and
-// must return promptly when ctx is cancelled.
+// may include what an earlier one wrote). Its outputs go only through b.Out
+// (scratch files, such as the EPUB library's, may go to the system's
+// temporary folder and are removed before Export returns), and it must
+// return promptly when ctx is cancelled.
 type Exporter interface {
-	// Name is the format's name on the command line: epub, iiif, bagit.
+	// Name is the format's name on the command line: epub, iiif, bagit,
+	// site.
 	Name() string
 	Export(ctx context.Context, b *Build) error
 }

@@ -334,6 +334,7 @@ func normalize(text string) (edtf, note string, err error) {
 		greg := juche + JucheOffset
 		if m[4] != "" {
 			if g := atoi(m[4]); g != greg {
+				//lint:ignore ST1005 "Juche" is a proper noun (the calendar's name)
 				return "", "", fmt.Errorf("Juche %d is %d, but the text gives (%d)", juche, greg, g)
 			}
 		} else {

@@ -931,7 +931,7 @@ plates:
   - number: "1"
     caption:
       en: "Cap </p><script>x</script> &amp; ]]> \"dq\" 'sq' 🎉 <b>bold</b>"
-      ar: "نص عربي ‮evil"
+      ar: "نص عربي \u202Eevil"
     alt: "alt \" onload=\"x"
     images: [{path: a.jpg}]
 `

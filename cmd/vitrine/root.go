@@ -47,6 +47,7 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		//lint:ignore ST1005 printed as it is: the last line a user reads, a sentence
 		return fmt.Errorf("%w: %v\nRun '%s --help' for usage.", errUsage, err, c.CommandPath())
 	})
 	root.AddCommand(

@@ -90,9 +90,6 @@ func orient(img image.Image, o int) image.Image {
 	return img
 }
 
-// swapsSides reports whether an EXIF orientation swaps width and height.
-func swapsSides(o int) bool { return o >= 5 && o <= 8 }
-
 // jpegOrientation returns the EXIF orientation tag of a JPEG (1 when absent
 // or unreadable). It reads only the markers before the image data.
 func jpegOrientation(data []byte) int {

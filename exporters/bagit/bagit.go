@@ -277,9 +277,7 @@ func makeBag(b *exporters.Build, opt Options) (*Bag, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--bag-include %s: %w", in, err)
 		}
-		for _, f := range files {
-			bag.Payload = append(bag.Payload, f)
-		}
+		bag.Payload = append(bag.Payload, files...)
 	}
 
 	// bag-info.txt
