@@ -1,18 +1,17 @@
 // Package exporters defines what every output format implements (Exporter),
-// what it is given (Build), and where it writes (Output). Nothing here knows a
-// format: the formats live in exporters/epub, exporters/iiif and
-// exporters/bagit, and the explicit list of exporters lives in cmd/vitrine.
+// what it is given (Build), where it writes (Output), and the one function
+// that runs a build (Run). Nothing here knows a format: the formats live in
+// exporters/epub, exporters/iiif, exporters/bagit and exporters/site, and
+// the explicit list of exporters, with their command-line flags, lives in
+// cmd/vitrine.
 package exporters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
-
-	"github.com/spf13/pflag"
 
 	"github.com/vitrine-tools/vitrine/exporters/assets"
 	"github.com/vitrine-tools/vitrine/model"
@@ -20,12 +19,17 @@ import (
 
 // Exporter writes one output format of an exhibition.
 //
-// Export is called once per build, after every image derivative declared by
-// Deriving has been computed, in the order of the exporter list (so a later
-// exporter, such as the bag, may include what an earlier one wrote). It writes
-// only through b.Out and must return promptly when ctx is cancelled.
+// An exporter is made from its options, resolved and checked when it is made
+// (each format's New). Export is called once per build by Run, after Check
+// and after every image derivative declared by Deriving has been computed,
+// in the order of the exporter list (so a later exporter, such as the bag,
+// may include what an earlier one wrote). Its outputs go only through b.Out
+// (scratch files, such as the EPUB library's, may go to the system's
+// temporary folder and are removed before Export returns), and it must
+// return promptly when ctx is cancelled.
 type Exporter interface {
-	// Name is the format's name on the command line: epub, iiif, bagit.
+	// Name is the format's name on the command line: epub, iiif, bagit,
+	// site.
 	Name() string
 	Export(ctx context.Context, b *Build) error
 }
@@ -37,27 +41,25 @@ type Deriving interface {
 	Derivers(b *Build) []assets.Deriver
 }
 
-// Flagger is implemented by exporters with command-line options of their
-// own (for example --iiif-tiles). Flags are registered on the build command.
-type Flagger interface {
-	AddFlags(fs *pflag.FlagSet)
-}
-
 // Checker is implemented by exporters whose options can be wrong for this
 // exhibition or this selection of formats (a language the exhibition does not
-// have, a bag that includes a format not built). The build calls Check on
-// every selected exporter before any image is read, so a mistake in the
-// command line costs nothing and exits with status 2.
+// have, a bag that includes a format not built). Run calls Check once on
+// every selected exporter before any image is read (b.Assets is nil then),
+// so a mistake in the command line costs nothing; Export does not check again.
 type Checker interface {
 	Check(b *Build) error
 }
 
-// ErrNotAvailable is returned for a format that this build of vitrine does
-// not provide.
-var ErrNotAvailable = errors.New("format not available")
+// MasterReader is implemented by exporters that read the masters' bytes
+// (through Store.OpenMaster), as the bag does. When one of the selected
+// exporters says so, the asset store keeps a copy of every master from its
+// one read, so that no master is read twice.
+type MasterReader interface {
+	ReadsMasters() bool
+}
 
 // Build is everything an exporter is given. It is read-only for exporters,
-// except Out.
+// except Out and what an exporter hands on to later ones (IIIF).
 type Build struct {
 	Exhibition *model.Exhibition
 	// Images holds each image's header (format, size before orientation),
@@ -76,6 +78,9 @@ type Build struct {
 	Formats []string
 	// Log receives one line per notable event; never nil.
 	Log io.Writer
+	// IIIF is set by the IIIF exporter when it has exported: what later
+	// exporters may show of it. Nil before that, and in builds without IIIF.
+	IIIF *IIIF
 }
 
 // Has reports whether format is part of this build.
@@ -105,31 +110,4 @@ func BagPath(slug, ext string) string { return "bags/" + slug + "." + ext }
 // URL returns the public URL of a path in OUT.
 func (b *Build) URL(rel string) string {
 	return strings.TrimSuffix(b.BaseURL, "/") + "/" + strings.TrimPrefix(rel, "/")
-}
-
-// Select returns the exporters named in names, in the order of all, or an
-// error naming the unknown ones.
-func Select(all []Exporter, names []string) ([]Exporter, error) {
-	want := map[string]bool{}
-	for _, n := range names {
-		want[strings.TrimSpace(n)] = true
-	}
-	var out []Exporter
-	for _, e := range all {
-		if want[e.Name()] {
-			out = append(out, e)
-			delete(want, e.Name())
-		}
-	}
-	if len(want) > 0 {
-		var unknown, known []string
-		for n := range want {
-			unknown = append(unknown, n)
-		}
-		for _, e := range all {
-			known = append(known, e.Name())
-		}
-		return nil, fmt.Errorf("unknown format %s (known: %s)", strings.Join(unknown, ", "), strings.Join(known, ", "))
-	}
-	return out, nil
 }

@@ -171,6 +171,7 @@ func juche(m []string, c ctx) (reading, error) {
 	var note string
 	if m[4] != "" {
 		if g := atoi(m[4]); g != greg {
+			//lint:ignore ST1005 "Juche" is a proper noun (the calendar's name)
 			return reading{}, fmt.Errorf("Juche %d is %d, but the text gives (%d)", j, greg, g)
 		}
 	} else {

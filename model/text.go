@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -35,20 +36,44 @@ func (t *Text) UnmarshalYAML(n *yaml.Node) error {
 
 // Get returns the string in lang, falling back to the untagged value, then to the
 // first language in sorted order, so that a missing translation never shows an
-// empty label.
+// empty label. It is Lookup(lang) without the language found.
 func (t Text) Get(lang string) string {
-	if v, ok := t[lang]; ok && v != "" {
-		return v
-	}
-	if v, ok := t[""]; ok && v != "" {
-		return v
-	}
-	for _, k := range t.Langs() {
-		if t[k] != "" {
-			return t[k]
+	v, _ := t.Lookup(lang)
+	return v
+}
+
+// Lookup is the one language-fallback rule of vitrine's outputs: it returns
+// the string in the first of langs that has a non-empty one, else the
+// untagged string (key ""), else the string of the first language in sorted
+// order; with the key it was found under ("" for untagged). It returns "",
+// "" when t holds no non-empty string.
+func (t Text) Lookup(langs ...string) (string, string) {
+	return lookup(t, func(v string) bool { return v != "" }, langs)
+}
+
+// lookup applies Lookup's rule to any language map; has says whether a value
+// counts as present.
+func lookup[V any](m map[string]V, has func(V) bool, langs []string) (V, string) {
+	for _, l := range langs {
+		if v, ok := m[l]; ok && has(v) {
+			return v, l
 		}
 	}
-	return ""
+	if v, ok := m[""]; ok && has(v) {
+		return v, ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if has(m[k]) {
+			return m[k], k
+		}
+	}
+	var zero V
+	return zero, ""
 }
 
 // Langs returns the language keys in sorted order.
@@ -113,21 +138,19 @@ func (p *Paragraphs) UnmarshalYAML(n *yaml.Node) error {
 
 // Get returns the paragraphs in lang with the same fallbacks as Text.Get.
 func (p Paragraphs) Get(lang string) []string {
-	if v, ok := p[lang]; ok && len(v) > 0 {
-		return v
-	}
-	if v, ok := p[""]; ok && len(v) > 0 {
-		return v
-	}
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if len(p[k]) > 0 {
-			return p[k]
+	v, _ := p.Lookup(lang)
+	return v
+}
+
+// Lookup is Text.Lookup for paragraphs: a language counts when it has at
+// least one paragraph that is not blank.
+func (p Paragraphs) Lookup(langs ...string) ([]string, string) {
+	return lookup(p, func(ps []string) bool {
+		for _, s := range ps {
+			if strings.TrimSpace(s) != "" {
+				return true
+			}
 		}
-	}
-	return nil
+		return false
+	}, langs)
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
-	"slices"
 	"strings"
 	"time"
 
@@ -38,15 +37,13 @@ type buildOptions struct {
 	// cpuProfile names a file for a CPU profile of the build (hidden
 	// flag, for performance work: go tool pprof FILE).
 	cpuProfile string
+	// the formats' own options
+	format formatFlags
 }
 
 func newBuildCmd(a *app) *cobra.Command {
 	opts := &buildOptions{}
-	all := allExporters()
-	var names []string
-	for _, e := range all {
-		names = append(names, e.Name())
-	}
+	names := formatNames()
 	c := &cobra.Command{
 		Use:   "build [DIR] -o OUT",
 		Short: "Build the EPUB catalogue, IIIF manifests and tiles, and BagIt archive",
@@ -70,7 +67,7 @@ previous outputs as they were.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			return runBuild(c, a, all, dir, opts)
+			return runBuild(c, a, dir, opts)
 		},
 	}
 	f := c.Flags()
@@ -86,15 +83,11 @@ previous outputs as they were.`,
 	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	_ = f.MarkHidden("cpuprofile")
 	_ = c.MarkFlagRequired("out")
-	for _, e := range all {
-		if fl, ok := e.(exporters.Flagger); ok {
-			fl.AddFlags(f)
-		}
-	}
+	opts.format.addFlags(f)
 	return c
 }
 
-func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, opts *buildOptions) error {
+func runBuild(c *cobra.Command, a *app, dir string, opts *buildOptions) error {
 	ctx := c.Context()
 	if opts.cpuProfile != "" {
 		f, err := os.Create(opts.cpuProfile)
@@ -114,19 +107,9 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	if u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(opts.baseURL, " \t\n\"<>\\^`{|}") || u.User != nil {
 		return fmt.Errorf("%w: --base-url %q: give a plain http(s) address without spaces, user, query (?) or fragment (#); IIIF ids are made by appending paths to it", errUsage, opts.baseURL)
 	}
-	base := strings.TrimSuffix(opts.baseURL, "/") + "/"
-	selected, err := exporters.Select(all, opts.formats)
+	selected, err := opts.format.exporters(opts.formats)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	start := time.Now()
-	ex, infos, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
-	if err != nil {
-		return err
-	}
-	t, err := ex.BuildTime()
-	if err != nil {
-		return err
 	}
 	maxMemory, err := assets.ParseSize(opts.maxMemory)
 	if err != nil {
@@ -134,6 +117,16 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	}
 	if opts.workers < 0 {
 		return fmt.Errorf("%w: --jobs must be 0 (number of CPUs) or more", errUsage)
+	}
+	start := time.Now()
+	ex, infos, err := loadAndValidate(a.stderr, dir, model.ValidateOptions{MaxPixels: opts.maxPixels})
+	if err != nil {
+		return err
+	}
+	validated := time.Now()
+	t, err := ex.BuildTime()
+	if err != nil {
+		return err
 	}
 	// Make the garbage collector work harder as the heap nears the budget
 	// plus room for the rest of the build, so peak memory follows
@@ -153,99 +146,44 @@ func runBuild(c *cobra.Command, a *app, all []exporters.Exporter, dir string, op
 	// The progress bar is drawn on a terminal only; on a pipe or in CI each
 	// image gets one plain line. Other output goes through it, so it is
 	// printed above the bar.
-	progress := assets.NewProgress(log, !opts.quiet && assets.IsTerminal(a.stderr))
-	log = progress
+	progress := newProgress(log, !opts.quiet && isTerminal(a.stderr))
 	out, err := exporters.NewOutput(opts.out)
 	if err != nil {
 		return err
 	}
 	defer out.Abort()
 	out.CopyOnly = !opts.linkCache
-	var formats []string
-	for _, e := range selected {
-		formats = append(formats, e.Name())
-	}
-	store, err := assets.New(ex, assets.Options{
-		Workers: opts.workers, CacheDir: cacheDir, MaxPixels: opts.maxPixels, MaxMemory: maxMemory,
-		// The bag needs every master's bytes: keep them from the one read.
-		KeepMasters: slices.Contains(formats, "bagit"),
-		Progress:    progress,
+	rep, err := exporters.Run(ctx, exporters.Config{
+		Exhibition: ex, Images: infos, Exporters: selected, Out: out,
+		BaseURL: opts.baseURL, Time: t, Version: version, Log: progress,
+		Assets: assets.Options{
+			Workers: opts.workers, CacheDir: cacheDir, MaxPixels: opts.maxPixels, MaxMemory: maxMemory,
+			Progress: progress.event,
+		},
 	})
-	if err != nil {
+	var oe *exporters.OptionError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return interrupted(opts.out)
+	case errors.As(err, &oe):
+		// Options that cannot work are usage errors, found before any image is read.
+		return fmt.Errorf("%w: %v", errUsage, oe.Err)
+	case err != nil:
 		return err
 	}
-	defer store.Close()
-	b := &exporters.Build{
-		Exhibition: ex, Images: infos, Assets: store, Out: out, BaseURL: base,
-		Time: t, Version: version, Log: log, Formats: formats,
+	if afterBuild != nil {
+		afterBuild(rep)
 	}
-	// Options that cannot work are usage errors, found before any image is read.
-	for _, e := range selected {
-		if c, ok := e.(exporters.Checker); ok {
-			if err := c.Check(b); err != nil {
-				return fmt.Errorf("%w: %v", errUsage, err)
-			}
+	var phases []string
+	for i, p := range rep.Phases {
+		if i == 0 { // checks: loading and validating the exhibition too
+			p.Took += validated.Sub(start)
 		}
+		phases = append(phases, fmt.Sprintf("%s %.1f s", p.Name, p.Took.Seconds()))
 	}
-	var derivers []assets.Deriver
-	seen := map[string]bool{}
-	for _, e := range selected {
-		if d, ok := e.(exporters.Deriving); ok {
-			for _, dv := range d.Derivers(b) {
-				if !seen[dv.Key()] {
-					seen[dv.Key()] = true
-					derivers = append(derivers, dv)
-				}
-			}
-		}
-	}
-	// phases records how long each step took, printed at the end: on a
-	// large exhibition it says where the time goes.
-	phases := []string{fmt.Sprintf("checks %.1f s", time.Since(start).Seconds())}
-	lap := time.Now()
-	mark := func(name string) {
-		phases = append(phases, fmt.Sprintf("%s %.1f s", name, time.Since(lap).Seconds()))
-		lap = time.Now()
-	}
-	if err := store.Run(ctx, derivers); err != nil {
-		if ctx.Err() != nil {
-			return interrupted(opts.out)
-		}
-		return fmt.Errorf("images: %w\nnothing was written", err)
-	}
-	// Hand the decoded images' memory back to the system before the
-	// exporters run, so that peak memory is the larger of the two phases,
-	// not their sum.
-	debug.FreeOSMemory()
-	mark("images")
-	var errs []error
-	for _, e := range selected {
-		if ctx.Err() != nil {
-			return interrupted(opts.out)
-		}
-		if err := e.Export(ctx, b); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), err))
-		}
-		mark(e.Name())
-	}
-	// An exporter stopped by the signal reports whatever it was doing
-	// when cancelled; say what happened instead.
-	if ctx.Err() != nil {
-		return interrupted(opts.out)
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%w\nnothing was written", errors.Join(errs...))
-	}
-	if afterExport != nil {
-		afterExport(store)
-	}
-	if err := out.Commit(); err != nil {
-		return fmt.Errorf("moving outputs into %s: %w", opts.out, err)
-	}
-	mark("moving into place")
-	fmt.Fprintf(log, "time: %s\n", strings.Join(phases, ", "))
+	fmt.Fprintf(progress, "time: %s\n", strings.Join(phases, ", "))
 	if !opts.quiet {
-		fmt.Fprintf(a.stdout, "built %s (%d plates) into %s: %s\n", ex.Slug, len(ex.Plates), opts.out, strings.Join(b.Formats, ", "))
+		fmt.Fprintf(a.stdout, "built %s (%d plates) into %s: %s\n", ex.Slug, len(ex.Plates), opts.out, strings.Join(rep.Formats, ", "))
 	}
 	return nil
 }
@@ -263,9 +201,10 @@ func defaultCacheDir(flag, out string) (string, error) {
 	return filepath.Join(out, ".cache"), nil
 }
 
-// afterExport, when set by a test, is called with the asset store once every
-// exporter has run (so its Stats cover the whole build, the bag included).
-var afterExport func(*assets.Store)
+// afterBuild, when set by a test, is called with the report of a
+// successful build (its asset counters cover the whole build, the bag
+// included).
+var afterBuild func(*exporters.Report)
 
 type discard struct{}
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/vitrine-tools/vitrine/model"
@@ -74,36 +73,6 @@ func writeMultilingual(t *testing.T) string {
 	return dir
 }
 
-// availableFormats builds dir once per format and returns those this
-// version of vitrine provides. A format that exists but fails to build is
-// a test failure.
-func availableFormats(t *testing.T, dir string) []string {
-	t.Helper()
-	var have []string
-	for _, f := range []string{"epub", "iiif", "bagit"} {
-		var stderr bytes.Buffer
-		code := run(t.Context(), []string{"build", dir, "-o", t.TempDir(), "--formats", f, "-q"}, io.Discard, &stderr)
-		switch {
-		case code == exitOK:
-			have = append(have, f)
-		case strings.Contains(stderr.String(), "format not available"):
-			t.Logf("format %s is not available in this version: its end-to-end checks are skipped", f)
-		default:
-			t.Fatalf("vitrine build --formats %s: exit %d\n%s", f, code, stderr.String())
-		}
-	}
-	return have
-}
-
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // TestE2EBuild builds the sample exhibition and the multilingual one with
 // the address served as --base-url, serves OUT with the real handler, and
 // opens every output in the real viewers: Mirador, tify and OpenSeadragon
@@ -113,7 +82,6 @@ func TestE2EBuild(t *testing.T) {
 	t.Parallel()
 	harness := harnessDir(t)
 	multi := writeMultilingual(t)
-	formats := availableFormats(t, multi)
 	dirs := []string{multi}
 	sample := filepath.Join("..", "..", "samples", "victory-70")
 	if _, err := os.Stat(filepath.Join(sample, "exhibition.yaml")); err == nil {
@@ -126,7 +94,7 @@ func TestE2EBuild(t *testing.T) {
 	args := []string{"--screens", screensDir(t)}
 	for _, dir := range dirs {
 		var stderr bytes.Buffer
-		code := run(t.Context(), []string{"build", dir, "-o", out, "--base-url", h.base, "--formats", strings.Join(append(formats, "site"), ","), "-q"}, io.Discard, &stderr)
+		code := run(t.Context(), []string{"build", dir, "-o", out, "--base-url", h.base, "-q"}, io.Discard, &stderr)
 		if code != exitOK {
 			t.Fatalf("vitrine build %s: exit %d\n%s", dir, code, stderr.String())
 		}
@@ -134,12 +102,7 @@ func TestE2EBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if has(formats, "iiif") {
-			args = append(args, "--manifest", h.base+"iiif/"+ex.Slug+"/manifest.json")
-		}
-		if has(formats, "epub") {
-			args = append(args, "--epub", h.base+"epub/"+ex.Slug+".epub")
-		}
+		args = append(args, "--manifest", h.base+"iiif/"+ex.Slug+"/manifest.json", "--epub", h.base+"epub/"+ex.Slug+".epub")
 		args = append(args, "--index", h.base+ex.Slug+"/", "--plates", strconv.Itoa(len(ex.Plates)))
 	}
 	h.serveOut(t, out, nil)
@@ -147,8 +110,5 @@ func TestE2EBuild(t *testing.T) {
 	t.Logf("harness output:\n%s", log)
 	if !ok {
 		t.Fatal(errors.New("the viewers failed on vitrine's output (see above and the screenshots)"))
-	}
-	if !has(formats, "iiif") || !has(formats, "epub") {
-		t.Logf("NOTE: formats checked: %s (+site); the others are not available in this version", strings.Join(formats, ", "))
 	}
 }

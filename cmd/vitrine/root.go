@@ -8,29 +8,11 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vitrine-tools/vitrine/exporters"
-	"github.com/vitrine-tools/vitrine/exporters/bagit"
-	"github.com/vitrine-tools/vitrine/exporters/epub"
-	"github.com/vitrine-tools/vitrine/exporters/iiif"
-	"github.com/vitrine-tools/vitrine/exporters/site"
 )
 
 // version is vitrine's version; release builds set it with
 // -ldflags "-X main.version=...". It appears in colophons and bag-info.txt.
 var version = "0.1.0-dev"
-
-// allExporters is the explicit list of output formats, in the order they run:
-// the bag comes after the formats it can include, and the site (index pages)
-// last, since it reads the IIIF manifest back and links to everything.
-func allExporters() []exporters.Exporter {
-	return []exporters.Exporter{
-		epub.New(),
-		iiif.New(),
-		bagit.New(),
-		site.New(),
-	}
-}
 
 // Exit statuses.
 const (
@@ -65,6 +47,7 @@ manifests with level-0 static tiles, and a BagIt ZIP for deposit.`,
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		//lint:ignore ST1005 printed as it is: the last line a user reads, a sentence
 		return fmt.Errorf("%w: %v\nRun '%s --help' for usage.", errUsage, err, c.CommandPath())
 	})
 	root.AddCommand(

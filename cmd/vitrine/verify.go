@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -120,16 +119,6 @@ func printReport(w io.Writer, r *bagit.Report) {
 	if n := len(r.Problems); n > 0 {
 		fmt.Fprintf(w, "%d problem(s)\n", n)
 	}
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // progressBar draws one updating line, at most ten times a second, for bags

@@ -90,5 +90,3 @@ func orient(img image.Image, o int) image.Image {
 	return img
 }
 
-// swapsSides reports whether an EXIF orientation swaps width and height.
-func swapsSides(o int) bool { return o >= 5 && o <= 8 }

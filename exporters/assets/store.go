@@ -95,12 +95,11 @@ type Options struct {
 	// inside CacheDir (removed by Close), from which OpenMaster serves it, so
 	// that a payload writer (the bag) does not read any master a second time.
 	KeepMasters bool
-	// Progress receives the progress bar or one line per master; nil means
-	// Log, as plain lines.
-	Progress *Progress
-	// Log receives one line per master when Progress is nil; nil means
-	// silent.
-	Log io.Writer
+	// Progress, when set, is called as Run starts, once per master as it
+	// is done (or fails), and as Run ends; see Event. Calls are serialized:
+	// Progress need not be safe for concurrent use. Drawing the events (a
+	// bar, log lines) is the caller's business.
+	Progress func(Event)
 }
 
 // Stats counts what a Store did, for tests and the build summary.
@@ -125,7 +124,7 @@ type Store struct {
 	spool  string
 	budget *budget
 	index  *index
-	prog   *Progress
+	progMu sync.Mutex
 
 	// decode is decodeSource; tests replace it.
 	decode func(data []byte, format string, maxPixels int64) (*Source, error)
@@ -166,14 +165,6 @@ func New(ex *model.Exhibition, opt Options) (*Store, error) {
 	}
 	s.index = loadIndex(s.opt.CacheDir)
 	removeStaleSpools(s.opt.CacheDir)
-	s.prog = opt.Progress
-	if s.prog == nil {
-		w := opt.Log
-		if w == nil {
-			w = io.Discard
-		}
-		s.prog = NewProgress(w, false)
-	}
 	return s, nil
 }
 
@@ -244,7 +235,7 @@ func (s *Store) Run(ctx context.Context, derivers []Deriver) error {
 		}
 	}
 	start := time.Now()
-	s.prog.begin(len(paths), all)
+	s.report(Event{Kind: Started, Total: len(paths), TotalBytes: all})
 	jobs := make(chan int)
 	errs := make([]error, len(paths))
 	var wg sync.WaitGroup
@@ -257,14 +248,14 @@ func (s *Store) Run(ctx context.Context, derivers []Deriver) error {
 				t0 := time.Now()
 				how, size, err := s.process(ctx, rel, derivers)
 				errs[i] = err
-				line := ""
-				if err != nil {
-					line = err.Error()
-				} else {
-					m := s.Master(rel)
-					line = fmt.Sprintf("%s: %dx%d %s, %s, %s (%.1f s)", rel, m.Width, m.Height, m.Format, mb(m.Size), how, time.Since(t0).Seconds())
+				ev := Event{Kind: ImageDone, Path: rel, Size: size, How: how, Took: time.Since(t0), Err: err}
+				if err == nil {
+					ev.Master = s.Master(rel)
+				} else if ctx.Err() != nil {
+					ev.Err = nil // cancelled, not a problem of this image
+					ev.Cancelled = true
 				}
-				s.prog.step(size, line, err != nil && ctx.Err() == nil)
+				s.report(ev)
 			}
 		}()
 	}
@@ -284,8 +275,7 @@ feed:
 	for _, n := range st.Reads {
 		nread += n
 	}
-	s.prog.end(fmt.Sprintf("images: %d masters, %d read, %d derivatives made, %d from the cache, in %s",
-		len(paths), nread, st.Derived, st.Cached, clock(time.Since(start))))
+	s.report(Event{Kind: Finished, Total: len(paths), TotalBytes: all, Read: nread, Derived: st.Derived, Cached: st.Cached, Took: time.Since(start)})
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -435,33 +435,27 @@ func TestConcurrentBuildsShareACache(t *testing.T) {
 	}
 }
 
-func TestProgress(t *testing.T) {
-	ex := exhibit(t, map[string][]byte{"a.jpg": photo(t, 32, 32, 1), "b.jpg": photo(t, 32, 32, 2)}, "a.jpg", "b.jpg")
-	var plain bytes.Buffer
-	s := newStore(t, ex, Options{Progress: NewProgress(&plain, false), Workers: 1})
-	if err := s.Run(context.Background(), testDerivers); err != nil {
-		t.Fatal(err)
+func TestProgressEvents(t *testing.T) {
+	ex := exhibit(t, map[string][]byte{"a.jpg": photo(t, 32, 32, 1), "b.jpg": photo(t, 32, 32, 2), "bad.jpg": []byte("not a jpeg")}, "a.jpg", "b.jpg", "bad.jpg")
+	var got []Event
+	s := newStore(t, ex, Options{Progress: func(ev Event) { got = append(got, ev) }, Workers: 1})
+	if err := s.Run(context.Background(), testDerivers); err == nil || !strings.Contains(err.Error(), "bad.jpg") {
+		t.Fatalf("Run: %v, want the error of bad.jpg", err)
 	}
-	lines := strings.Split(strings.TrimSpace(plain.String()), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[0], "[1/2] a.jpg: 32x32 jpeg") || !strings.HasPrefix(lines[1], "[2/2] b.jpg") || !strings.HasPrefix(lines[2], "images: 2 masters, 2 read, 6 derivatives made") || strings.Contains(plain.String(), "\r") {
-		t.Fatalf("plain progress:\n%s", plain.String())
+	if len(got) != 5 || got[0].Kind != Started || got[0].Total != 3 || got[4].Kind != Finished || got[4].Read != 3 || got[4].Derived != 6 {
+		t.Fatalf("events: %+v", got)
 	}
-
-	var term bytes.Buffer
-	p := NewProgress(&term, true)
-	clockAt := time.Unix(0, 0)
-	p.now = func() time.Time { return clockAt }
-	p.begin(4, 400e6)
-	clockAt = clockAt.Add(10 * time.Second)
-	p.step(100e6, "x", false)
-	fmt.Fprintln(p, "a warning")
-	p.end("done")
-	out := term.String()
-	if !strings.Contains(out, "[######..................] 1/4 images  100 MB/400 MB  0:10 elapsed  ETA 0:30") {
-		t.Errorf("bar missing:\n%q", out)
+	for i, want := range []string{"a.jpg", "b.jpg", "bad.jpg"} {
+		ev := got[i+1]
+		if ev.Kind != ImageDone || ev.Path != want {
+			t.Errorf("event %d: %+v, want %s done", i+1, ev, want)
+		}
+		if bad := want == "bad.jpg"; bad != (ev.Err != nil) || bad != (ev.Master == nil) {
+			t.Errorf("event %d (%s): err %v, master %v", i+1, want, ev.Err, ev.Master)
+		}
 	}
-	if !strings.Contains(out, "\r\x1b[Ka warning\n") || !strings.HasSuffix(out, "\r\x1b[Kdone\n") {
-		t.Errorf("other output not printed on a cleared line:\n%q", out)
+	if m := got[1].Master; m.Width != 32 || m.Format != "jpeg" || got[1].How != "decoded" {
+		t.Errorf("a.jpg: %+v, how %q", m, got[1].How)
 	}
 }
 

@@ -26,8 +26,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/vitrine-tools/vitrine/exporters"
 	"github.com/vitrine-tools/vitrine/model"
 )
@@ -48,110 +46,110 @@ const (
 	APTrustProfileURI = "https://raw.githubusercontent.com/APTrust/preservation-services/master/profiles/aptrust-v2.2.json"
 )
 
-// Exporter writes the bag. Its options are set by AddFlags.
+// Options are the bag's settings. The zero Options is a ZIP bag under the
+// BTR profile with sha256 and sha512 manifests.
+type Options struct {
+	// Include names outputs of the same build to put in the bag: epub, iiif.
+	Include []string
+	// Algorithms are the manifests' algorithms; nil means the profile's:
+	// sha256 and sha512, or md5 and sha256 for APTrust (which also adds md5
+	// to algorithms given without it).
+	Algorithms []string
+	// Format is the serialization; "" means the profile's: zip, or tar for
+	// APTrust.
+	Format Serialization
+	// Profile is ProfileBTR ("" too) or ProfileAPTrust.
+	Profile string
+}
+
+// Exporter writes the bag.
 type Exporter struct {
-	include   []string
-	checksums []string
-	format    string
-	profile   string
-	flags     *pflag.FlagSet
+	opt Options // resolved
 }
 
 var (
-	_ exporters.Exporter = (*Exporter)(nil)
-	_ exporters.Flagger  = (*Exporter)(nil)
+	_ exporters.Exporter     = (*Exporter)(nil)
+	_ exporters.Checker      = (*Exporter)(nil)
+	_ exporters.MasterReader = (*Exporter)(nil)
 )
 
-// New returns the bagit exporter with its default options: a ZIP bag under
-// the BTR profile with sha256 and sha512 manifests.
-func New() *Exporter {
-	return &Exporter{checksums: append([]string(nil), DefaultAlgorithms...), profile: ProfileBTR}
+// New returns the bagit exporter with the options o, resolved (the
+// profile's defaults and requirements applied) and checked.
+func New(o Options) (*Exporter, error) {
+	r, err := o.resolve()
+	if err != nil {
+		return nil, err
+	}
+	return &Exporter{opt: r}, nil
 }
 
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "bagit" }
 
-// AddFlags implements exporters.Flagger.
-func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
-	e.flags = fs
-	fs.StringSliceVar(&e.include, "bag-include", nil, "also put these outputs of the same build in the bag: epub, iiif")
-	fs.StringSliceVar(&e.checksums, "checksums", e.checksums, "bag manifest algorithms: sha256, sha512 (md5, sha1 only if a repository asks; md5,sha256 for --bag-profile aptrust)")
-	fs.StringVar(&e.format, "bag-format", "", "bag serialization: zip, tar or dir (default zip; tar for --bag-profile aptrust)")
-	fs.StringVar(&e.profile, "bag-profile", e.profile, "bag profile: btr (Beyond the Repository) or aptrust")
-}
+// ReadsMasters implements exporters.MasterReader: the bag holds every
+// master byte for byte, taken from the asset store's one read.
+func (*Exporter) ReadsMasters() bool { return true }
 
-// Options are the bag's settings, resolved from the flags.
-type Options struct {
-	Include    []string
-	Algorithms []string
-	Format     Serialization
-	Profile    string
-}
+// Options returns the exporter's options as resolved by New.
+func (e *Exporter) Options() Options { return e.opt }
 
-// Resolve checks the flag values and applies the profile's requirements.
-func (e *Exporter) Resolve() (Options, error) {
-	var o Options
-	o.Profile = strings.ToLower(strings.TrimSpace(e.profile))
-	switch o.Profile {
+// resolve checks o and applies the profile's defaults and requirements.
+func (o Options) resolve() (Options, error) {
+	r := Options{Format: o.Format}
+	r.Profile = strings.ToLower(strings.TrimSpace(o.Profile))
+	switch r.Profile {
 	case ProfileBTR, "":
-		o.Profile = ProfileBTR
+		r.Profile = ProfileBTR
 	case ProfileAPTrust:
 	default:
-		return o, fmt.Errorf("--bag-profile %q is not btr or aptrust", e.profile)
+		return r, fmt.Errorf("--bag-profile %q is not btr or aptrust", o.Profile)
 	}
-	algs, err := ParseAlgorithms(e.checksums)
-	if err != nil {
-		return o, fmt.Errorf("--checksums: %w", err)
-	}
-	if o.Profile == ProfileAPTrust {
-		if e.flags == nil || !e.flags.Changed("checksums") {
-			algs = []string{"md5", "sha256"} // what the APTrust profile allows
-		} else if !contains(algs, "md5") {
+	switch {
+	case o.Algorithms == nil && r.Profile == ProfileAPTrust:
+		r.Algorithms = []string{"md5", "sha256"} // what the APTrust profile allows
+	case o.Algorithms == nil:
+		r.Algorithms = append([]string(nil), DefaultAlgorithms...)
+	default:
+		algs, err := ParseAlgorithms(o.Algorithms)
+		if err != nil {
+			return r, fmt.Errorf("--checksums: %w", err)
+		}
+		if r.Profile == ProfileAPTrust && !contains(algs, "md5") {
 			algs = append([]string{"md5"}, algs...)
 		}
+		r.Algorithms = algs
 	}
-	o.Algorithms = algs
-	f := e.format
-	if f == "" {
-		f = "zip"
-		if o.Profile == ProfileAPTrust {
-			f = "tar"
+	if r.Format == "" {
+		r.Format = Zip
+		if r.Profile == ProfileAPTrust {
+			r.Format = Tar
 		}
 	}
-	if o.Format, err = ParseSerialization(f); err != nil {
-		return o, fmt.Errorf("--bag-format: %w", err)
+	if _, err := ParseSerialization(string(r.Format)); err != nil {
+		return r, fmt.Errorf("--bag-format: %w", err)
 	}
-	if o.Profile == ProfileAPTrust && o.Format != Tar {
-		return o, fmt.Errorf("--bag-profile aptrust requires a TAR (APTrust refuses other serializations); use --bag-format tar")
+	if r.Profile == ProfileAPTrust && r.Format != Tar {
+		return r, fmt.Errorf("--bag-profile aptrust requires a TAR (APTrust refuses other serializations); use --bag-format tar")
 	}
-	for _, in := range e.include {
+	for _, in := range o.Include {
 		in = strings.ToLower(strings.TrimSpace(in))
 		switch in {
 		case "":
 		case "epub", "iiif":
-			if !contains(o.Include, in) {
-				o.Include = append(o.Include, in)
+			if !contains(r.Include, in) {
+				r.Include = append(r.Include, in)
 			}
 		default:
-			return o, fmt.Errorf("--bag-include %q: only epub and iiif can be included", in)
+			return r, fmt.Errorf("--bag-include %q: only epub and iiif can be included", in)
 		}
 	}
-	return o, nil
+	return r, nil
 }
 
-// Check implements exporters.Checker: the bag options must parse, and every
-// format named in --bag-include must be part of this build.
+// Check implements exporters.Checker: every format named in --bag-include
+// must be part of this build.
 func (e *Exporter) Check(b *exporters.Build) error {
-	opt, err := e.Resolve()
-	if err != nil {
-		return err
-	}
-	return checkIncluded(b, opt.Include)
-}
-
-// checkIncluded refuses a --bag-include format that this build does not make.
-func checkIncluded(b *exporters.Build, include []string) error {
-	for _, in := range include {
+	for _, in := range e.opt.Include {
 		if !b.Has(in) {
 			return fmt.Errorf("--bag-include %s: the %s format is not part of this build; add it to --formats (e.g. --formats %s,bagit)", in, in, in)
 		}
@@ -162,11 +160,8 @@ func checkIncluded(b *exporters.Build, include []string) error {
 // Export implements exporters.Exporter: it writes bags/<slug>.zip (or .tar,
 // or the folder bags/<slug>/) through b.Out.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
-	opt, err := e.Resolve()
-	if err != nil {
-		return err
-	}
-	bag, err := MakeBag(b, opt)
+	opt := e.opt
+	bag, err := makeBag(b, opt)
 	if err != nil {
 		return err
 	}
@@ -207,10 +202,10 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	return nil
 }
 
-// MakeBag describes the exhibition's bag: its payload (masters, exhibition
+// makeBag describes the exhibition's bag: its payload (masters, exhibition
 // files, names.tsv, included outputs) and tag files. Nothing is read yet
 // except the small files.
-func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
+func makeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	ex := b.Exhibition
 	bag := &Bag{Name: ex.Slug, Algorithms: opt.Algorithms, Time: b.Time}
 
@@ -269,10 +264,7 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 		bag.Payload = append(bag.Payload, File{Path: name, Data: ex.Raw})
 	}
 
-	// Outputs of the same build.
-	if err := checkIncluded(b, opt.Include); err != nil {
-		return nil, err
-	}
+	// Outputs of the same build (Check made sure they are part of it).
 	for _, in := range opt.Include {
 		var root string
 		switch in {
@@ -285,9 +277,7 @@ func MakeBag(b *exporters.Build, opt Options) (*Bag, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--bag-include %s: %w", in, err)
 		}
-		for _, f := range files {
-			bag.Payload = append(bag.Payload, f)
-		}
+		bag.Payload = append(bag.Payload, files...)
 	}
 
 	// bag-info.txt

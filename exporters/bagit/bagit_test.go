@@ -21,6 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/exporters/assets"
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 	"github.com/vitrine-tools/vitrine/model"
 )
 
@@ -64,7 +67,7 @@ func independentCheck(t *testing.T, p string) {
 }
 
 func TestZipBag(t *testing.T) {
-	p := buildBag(t)
+	p := buildBag(t, Options{})
 	rep := mustVerify(t, p, VerifyOptions{})
 	wantValid(t, rep)
 	if rep.Name != "test-show" || rep.Version != "1.0" || rep.Files != 6 {
@@ -173,7 +176,7 @@ func readZipEntry(t *testing.T, zr *zip.ReadCloser, name string) []byte {
 
 func TestMastersByteForByte(t *testing.T) {
 	dir := fixtureDir(t)
-	p := exportBag(t, prepare(t, dir))
+	p := exportBag(t, dir, Options{})
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		t.Fatal(err)
@@ -192,11 +195,11 @@ func TestMastersByteForByte(t *testing.T) {
 
 func TestReproducible(t *testing.T) {
 	dir := fixtureDir(t)
-	a, err := os.ReadFile(exportBag(t, prepare(t, dir)))
+	a, err := os.ReadFile(exportBag(t, dir, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(exportBag(t, prepare(t, dir)))
+	b, err := os.ReadFile(exportBag(t, dir, Options{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +207,7 @@ func TestReproducible(t *testing.T) {
 		t.Fatal("two builds of the same exhibition gave different ZIP bytes")
 	}
 	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
-	p := exportBag(t, prepare(t, dir))
+	p := exportBag(t, dir, Options{})
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +219,7 @@ func TestReproducible(t *testing.T) {
 }
 
 func TestTarAndDirBags(t *testing.T) {
-	p := buildBag(t, "--bag-format", "tar")
+	p := buildBag(t, Options{Format: Tar})
 	wantValid(t, mustVerify(t, p, VerifyOptions{}))
 	independentCheck(t, p)
 	f, err := os.Open(p)
@@ -240,7 +243,7 @@ func TestTarAndDirBags(t *testing.T) {
 		t.Errorf("tar entries: %v", names)
 	}
 
-	d := buildBag(t, "--bag-format", "dir")
+	d := buildBag(t, Options{Format: Dir})
 	wantValid(t, mustVerify(t, d, VerifyOptions{}))
 	// flip a byte in the folder bag
 	img := filepath.Join(d, "data", "images", "plate-001.jpg")
@@ -254,7 +257,7 @@ func TestTarAndDirBags(t *testing.T) {
 }
 
 func TestAPTrustProfile(t *testing.T) {
-	p := buildBag(t, "--bag-profile", "aptrust")
+	p := buildBag(t, Options{Profile: ProfileAPTrust})
 	if filepath.Ext(p) != ".tar" {
 		t.Fatalf("APTrust bag is %s, want a .tar", p)
 	}
@@ -287,33 +290,43 @@ func TestAPTrustProfile(t *testing.T) {
 	if !found {
 		t.Error("no aptrust-info.txt")
 	}
-	e := New()
-	flagSet(e).Parse([]string{"--bag-profile", "aptrust", "--bag-format", "zip"})
-	if _, err := e.Resolve(); err == nil || !strings.Contains(err.Error(), "TAR") {
+	if _, err := New(Options{Profile: ProfileAPTrust, Format: Zip}); err == nil || !strings.Contains(err.Error(), "TAR") {
 		t.Errorf("aptrust with zip: %v", err)
 	}
 }
 
 func TestOptions(t *testing.T) {
 	for _, tc := range []struct {
-		args []string
-		err  string
+		o   Options
+		err string
 	}{
-		{[]string{"--checksums", "sha256,blake3"}, "not supported"},
-		{[]string{"--bag-format", "rar"}, "not zip, tar or dir"},
-		{[]string{"--bag-include", "pdf"}, "only epub and iiif"},
-		{[]string{"--bag-profile", "loc"}, "not btr or aptrust"},
+		{Options{Algorithms: []string{"sha256", "blake3"}}, "not supported"},
+		{Options{Format: "rar"}, "not zip, tar or dir"},
+		{Options{Include: []string{"pdf"}}, "only epub and iiif"},
+		{Options{Profile: "loc"}, "not btr or aptrust"},
 	} {
-		e := New()
-		if err := flagSet(e).Parse(tc.args); err != nil {
-			t.Fatal(err)
+		if _, err := New(tc.o); err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%+v: error %v, want %q", tc.o, err, tc.err)
 		}
-		if _, err := e.Resolve(); err == nil || !strings.Contains(err.Error(), tc.err) {
-			t.Errorf("%v: error %v, want %q", tc.args, err, tc.err)
+	}
+	// The profile's defaults and requirements.
+	for _, tc := range []struct {
+		o    Options
+		algs string
+		f    Serialization
+	}{
+		{Options{}, "sha256,sha512", Zip},
+		{Options{Profile: ProfileAPTrust}, "md5,sha256", Tar},
+		{Options{Profile: ProfileAPTrust, Algorithms: []string{"sha512"}}, "md5,sha512", Tar},
+		{Options{Algorithms: []string{" SHA256", "sha256"}, Format: Dir}, "sha256", Dir},
+	} {
+		o := newBag(t, tc.o).Options()
+		if strings.Join(o.Algorithms, ",") != tc.algs || o.Format != tc.f {
+			t.Errorf("%+v resolved to %+v, want %s and %s", tc.o, o, tc.algs, tc.f)
 		}
 	}
 	// md5 only on request
-	p := buildBag(t, "--checksums", "md5,sha1,sha256")
+	p := buildBag(t, Options{Algorithms: []string{"md5", "sha1", "sha256"}})
 	rep := mustVerify(t, p, VerifyOptions{})
 	wantValid(t, rep)
 	if strings.Join(rep.Algorithms, ",") != "md5,sha1,sha256" {
@@ -322,23 +335,22 @@ func TestOptions(t *testing.T) {
 }
 
 func TestIncludeNotBuilt(t *testing.T) {
-	env := prepare(t, fixtureDir(t))
-	e := New()
-	flagSet(e).Parse([]string{"--bag-include", "epub"})
-	err := e.Export(context.Background(), env.b)
-	if err == nil || !strings.Contains(err.Error(), "not part of this build") {
+	_, _, err := exportertest.Build(t, fixtureDir(t), exportertest.Config{}, newBag(t, Options{Include: []string{"epub"}}))
+	var oe *exporters.OptionError
+	if !errors.As(err, &oe) || !strings.Contains(err.Error(), "not part of this build") {
 		t.Fatalf("include epub without building it: %v", err)
 	}
 }
 
 func TestIncludeStagedOutputs(t *testing.T) {
-	env := prepare(t, fixtureDir(t), "epub", "iiif", "bagit")
 	// Stand-ins for what the EPUB and IIIF exporters stage earlier in the run.
-	env.b.Out.WriteFile("epub/test-show.epub", []byte("PK\x03\x04 not really an epub"))
-	env.b.Out.WriteFile("iiif/test-show/manifest.json", []byte(`{"id":"x"}`))
-	env.b.Out.WriteFile("iiif/test-show/images/p1/0,0,64,48/64,/0/default.jpg", []byte("jpeg"))
-	env.b.Out.WriteFile("iiif/test-show/.DS_Store", []byte("junk"))
-	p := exportBag(t, env, "--bag-include", "epub,iiif")
+	p := exportBag(t, fixtureDir(t), Options{Include: []string{"epub", "iiif"}},
+		stage("epub", map[string]string{"epub/test-show.epub": "PK\x03\x04 not really an epub"}),
+		stage("iiif", map[string]string{
+			"iiif/test-show/manifest.json":                         `{"id":"x"}`,
+			"iiif/test-show/images/p1/0,0,64,48/64,/0/default.jpg": "jpeg",
+			"iiif/test-show/.DS_Store":                             "junk",
+		}))
 	rep := mustVerify(t, p, VerifyOptions{})
 	wantValid(t, rep)
 	if rep.Files != 9 {
@@ -346,29 +358,43 @@ func TestIncludeStagedOutputs(t *testing.T) {
 	}
 }
 
+// TestMasterChangedDuringBuild changes a master after the asset store
+// found it unchanged in its cache (so that the store did not read it and
+// the bag reads it from the exhibition folder) and before the bag copies
+// it: the bag must refuse it, naming it.
 func TestMasterChangedDuringBuild(t *testing.T) {
-	dir := fixtureDir(t)
-	env := prepare(t, dir)
-	// Same size, different bytes: only the checksum cross-check can tell.
-	p := filepath.Join(dir, "verso.jpg")
-	data, _ := os.ReadFile(p)
-	data[len(data)/2] ^= 0xff
-	os.WriteFile(p, data, 0o644)
-	err := New().Export(context.Background(), env.b)
-	if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "verso.jpg") || !strings.Contains(err.Error(), "plate 21a") {
-		t.Fatalf("changed master: %v", err)
-	}
-	// Also when the manifests use neither sha256 nor sha512.
-	e := New()
-	flagSet(e).Parse([]string{"--checksums", "md5"})
-	if err := e.Export(context.Background(), env.b); !errors.Is(err, ErrChanged) {
-		t.Fatalf("changed master, md5 manifest: %v", err)
-	}
-	// A different size is caught too.
-	os.WriteFile(p, append(data, 1, 2, 3), 0o644)
-	err = New().Export(context.Background(), env.b)
-	if !errors.Is(err, ErrChanged) {
-		t.Fatalf("grown master: %v", err)
+	for _, tc := range []struct {
+		name string
+		o    Options
+		grow bool
+	}{
+		// Same size, different bytes: only the checksum cross-check can tell.
+		{"same size", Options{}, false},
+		// Also when the manifests use neither sha256 nor sha512.
+		{"md5 manifest", Options{Algorithms: []string{"md5"}}, false},
+		// A different size is caught too.
+		{"grown", Options{}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := fixtureDir(t)
+			change := exportertest.Func{Format: "change", Fn: func(context.Context, *exporters.Build) error {
+				p := filepath.Join(dir, "verso.jpg")
+				data, _ := os.ReadFile(p)
+				data[len(data)/2] ^= 0xff
+				if tc.grow {
+					data = append(data, 1, 2, 3)
+				}
+				return os.WriteFile(p, data, 0o644)
+			}}
+			c := exportertest.Config{Assets: assets.Options{CacheDir: t.TempDir()}}
+			if _, _, err := exportertest.Build(t, dir, c, newBag(t, tc.o)); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := exportertest.Build(t, dir, c, change, newBag(t, tc.o))
+			if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), "verso.jpg") || !strings.Contains(err.Error(), "plate 21a") {
+				t.Fatalf("changed master: %v", err)
+			}
+		})
 	}
 }
 
@@ -468,7 +494,7 @@ func TestSampleBag(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "exhibition.yaml")); err != nil {
 		t.Skip("no sample:", err)
 	}
-	p := exportBag(t, prepare(t, dir))
+	p := exportBag(t, dir, Options{})
 	rep := mustVerify(t, p, VerifyOptions{})
 	wantValid(t, rep)
 	if rep.Files < 47 {
@@ -505,7 +531,7 @@ func TestExhibitionJSONPlain(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := exportBag(t, prepare(t, dir))
+	p := exportBag(t, dir, Options{})
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		t.Fatal(err)
@@ -529,7 +555,7 @@ func TestMisnamedMaster(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "verso.jpg"), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := exportBag(t, prepare(t, dir))
+	p := exportBag(t, dir, Options{})
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		t.Fatal(err)
@@ -641,8 +667,8 @@ func TestBagDataIsAnExhibition(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := prepare(t, dir)
-	bagDir := exportBag(t, env, "--bag-format", "dir")
+	orig, infos := exportertest.Load(t, dir)
+	bagDir := exportLoaded(t, orig, infos, Options{Format: Dir})
 	data := filepath.Join(bagDir, "data")
 
 	found, err := model.Find(data)
@@ -656,7 +682,6 @@ func TestBagDataIsAnExhibition(t *testing.T) {
 	if ps, _ := model.Validate(back, model.ValidateOptions{}); len(ps.Errors()) > 0 {
 		t.Fatalf("data/ does not validate: %v", ps)
 	}
-	orig := env.b.Exhibition
 	if back.ID != orig.ID || back.Slug != orig.Slug || len(back.Plates) != len(orig.Plates) {
 		t.Fatalf("exhibition changed: id %s/%s slug %s/%s plates %d/%d", back.ID, orig.ID, back.Slug, orig.Slug, len(back.Plates), len(orig.Plates))
 	}

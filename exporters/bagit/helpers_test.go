@@ -12,10 +12,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/spf13/pflag"
-
 	"github.com/vitrine-tools/vitrine/exporters"
-	"github.com/vitrine-tools/vitrine/exporters/assets"
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 	"github.com/vitrine-tools/vitrine/model"
 )
 
@@ -73,77 +71,56 @@ func fixtureDir(t testing.TB) string {
 	return dir
 }
 
-type buildEnv struct {
-	b     *exporters.Build
-	out   string
-	store *assets.Store
-}
-
-// prepare loads dir and reads its images, ready for Export.
-func prepare(t testing.TB, dir string, formats ...string) *buildEnv {
+// newBag is New for options a test knows to be right.
+func newBag(t testing.TB, o Options) *Exporter {
 	t.Helper()
-	ex, err := model.Load(dir)
+	e, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, infos := model.Validate(ex, model.ValidateOptions{})
-	if len(ps.Errors()) > 0 {
-		t.Fatalf("fixture invalid: %v", ps)
-	}
-	tm, err := ex.BuildTime()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := assets.New(ex, assets.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Run(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	outDir := filepath.Join(t.TempDir(), "out")
-	out, err := exporters.NewOutput(outDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(out.Abort)
-	if len(formats) == 0 {
-		formats = []string{"bagit"}
-	}
-	return &buildEnv{store: store, out: outDir, b: &exporters.Build{
-		Exhibition: ex, Images: infos, Assets: store, Out: out, BaseURL: "http://127.0.0.1:8080/",
-		Time: tm, Version: "test", Formats: formats, Log: io.Discard,
-	}}
+	return e
 }
 
-// exportBag runs the exporter with the given flags and commits; it returns
+// exportBag builds dir with the bag exporter, after the exporters before
+// (stand-ins for other formats), the way `vitrine build` does; it returns
 // the path of the bag in OUT.
-func exportBag(t testing.TB, env *buildEnv, args ...string) string {
+func exportBag(t testing.TB, dir string, o Options, before ...exporters.Exporter) string {
 	t.Helper()
-	e := New()
-	fs := flagSet(e)
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Export(context.Background(), env.b); err != nil {
-		t.Fatal(err)
-	}
-	if err := env.b.Out.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	o, _ := e.Resolve()
-	slug := env.b.Exhibition.Slug
-	if o.Format == Dir {
-		return filepath.Join(env.out, "bags", slug)
-	}
-	return filepath.Join(env.out, filepath.FromSlash(exporters.BagPath(slug, string(o.Format))))
+	ex, infos := exportertest.Load(t, dir)
+	return exportLoaded(t, ex, infos, o, before...)
 }
 
-// buildBag builds the fixture's bag with the given flags.
-func buildBag(t testing.TB, args ...string) string {
+// exportLoaded is exportBag for an exhibition already loaded.
+func exportLoaded(t testing.TB, ex *model.Exhibition, infos map[string]model.ImageInfo, o Options, before ...exporters.Exporter) string {
 	t.Helper()
-	return exportBag(t, prepare(t, fixtureDir(t)), args...)
+	e := newBag(t, o)
+	out, _, err := exportertest.BuildLoaded(t, ex, infos, exportertest.Config{}, append(before, e)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.opt.Format == Dir {
+		return filepath.Join(out, "bags", ex.Slug)
+	}
+	return filepath.Join(out, filepath.FromSlash(exporters.BagPath(ex.Slug, string(e.opt.Format))))
+}
+
+// buildBag builds the fixture's bag with the options o.
+func buildBag(t testing.TB, o Options) string {
+	t.Helper()
+	return exportBag(t, fixtureDir(t), o)
+}
+
+// stage is a stand-in for the format name that writes files (path →
+// bytes) into OUT, as that format would earlier in the build.
+func stage(name string, files map[string]string) exporters.Exporter {
+	return exportertest.Func{Format: name, Fn: func(_ context.Context, b *exporters.Build) error {
+		for p, data := range files {
+			if err := b.Out.WriteFile(p, []byte(data)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
 }
 
 // rewriteZip copies the ZIP at src to a new file, passing each entry through
@@ -196,11 +173,4 @@ func rewriteZip(t testing.TB, src string, edit func(name string, data []byte) ([
 	}
 	f.Close()
 	return dst
-}
-
-// flagSet returns a flag set holding e's flags.
-func flagSet(e *Exporter) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("bagit", pflag.ContinueOnError)
-	e.AddFlags(fs)
-	return fs
 }

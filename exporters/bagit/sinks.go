@@ -82,9 +82,13 @@ func msDosTime(t time.Time) (uint16, uint16) {
 
 func (z *zipSink) header(name string, method uint16) *zip.FileHeader {
 	fh := &zip.FileHeader{
-		Name:           name,
-		Method:         method,
-		ModifiedDate:   z.date,
+		Name:   name,
+		Method: method,
+		// The MS-DOS fields alone: Modified would add an extended
+		// timestamp field to every entry.
+		//lint:ignore SA1019 deliberate, see above
+		ModifiedDate: z.date,
+		//lint:ignore SA1019 deliberate, see above
 		ModifiedTime:   z.time,
 		CreatorVersion: 3<<8 | 20, // made on Unix, ZIP 2.0
 		ReaderVersion:  20,

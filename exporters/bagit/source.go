@@ -230,6 +230,7 @@ func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
 			return nil, err
 		}
 		switch h.Typeflag {
+		//lint:ignore SA1019 bags written by other tools may use the old type '\x00'
 		case tar.TypeReg, tar.TypeRegA:
 			if h.Size < 0 {
 				return nil, unusable("%q has a negative size", h.Name)
@@ -283,6 +284,7 @@ func (t *tarSource) read(want []entry, fn func(entry, io.Reader) error) error {
 			return err
 		}
 		e, ok := byFull[h.Name]
+		//lint:ignore SA1019 bags written by other tools may use the old type '\x00'
 		if !ok || (h.Typeflag != tar.TypeReg && h.Typeflag != tar.TypeRegA) {
 			continue
 		}

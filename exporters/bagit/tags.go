@@ -210,9 +210,7 @@ func ParseManifest(data []byte, alg string) ([]ManifestEntry, []string) {
 		}
 		digest := strings.ToLower(line[:j])
 		p := strings.TrimLeft(line[j:], " \t")
-		if strings.HasPrefix(p, "*") {
-			p = p[1:]
-		}
+		p = strings.TrimPrefix(p, "*")
 		if p == "" {
 			bad = append(bad, fmt.Sprintf("line %d: no path after the checksum", i+1))
 			continue

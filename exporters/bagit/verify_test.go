@@ -14,12 +14,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 )
 
 // TestTampering changes a good bag in one way at a time and expects exactly
 // the problems that change causes, each naming the file and what is wrong.
 func TestTampering(t *testing.T) {
-	good := buildBag(t)
+	good := buildBag(t, Options{})
 	const img = "test-show/data/images/plate-021a-2.jpg"
 	type want struct{ kind, path, text string }
 	for _, tc := range []struct {
@@ -431,7 +434,7 @@ func TestSafeNames(t *testing.T) {
 }
 
 func TestVerifyEdgeCases(t *testing.T) {
-	good := buildBag(t)
+	good := buildBag(t, Options{})
 	// bagit.txt edited: the problem says what is wrong with it.
 	p := rewriteZip(t, good, func(n string, d []byte) ([]byte, bool) {
 		if n == "test-show/bagit.txt" {
@@ -484,14 +487,21 @@ func TestVerifyEdgeCases(t *testing.T) {
 }
 
 func TestCancel(t *testing.T) {
-	good := buildBag(t)
+	good := buildBag(t, Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Verify(ctx, good, VerifyOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("verify with a cancelled context: %v", err)
 	}
-	env := prepare(t, fixtureDir(t))
-	if err := New().Export(ctx, env.b); !errors.Is(err, context.Canceled) {
-		t.Errorf("export with a cancelled context: %v", err)
+	// The bag's Export, called within a build with a cancelled context.
+	e := newBag(t, Options{})
+	cancelled := exportertest.Func{Format: "bagit", Fn: func(_ context.Context, b *exporters.Build) error {
+		if err := e.Export(ctx, b); !errors.Is(err, context.Canceled) {
+			t.Errorf("export with a cancelled context: %v", err)
+		}
+		return nil
+	}}
+	if _, _, err := exportertest.Build(t, fixtureDir(t), exportertest.Config{}, cancelled); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -18,8 +18,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/spf13/pflag"
-
 	"github.com/vitrine-tools/vitrine/exporters"
 	"github.com/vitrine-tools/vitrine/exporters/assets"
 )
@@ -34,51 +32,70 @@ const (
 //go:embed catalogue.css
 var catalogueCSS []byte
 
+// Options are the catalogue's settings.
+type Options struct {
+	// Lang is the book's language, one of the exhibition's languages; ""
+	// means the exhibition's first language.
+	Lang string
+	// MaxEdge is the longest side of the book's images in pixels; 0 means
+	// DefaultMaxEdge.
+	MaxEdge int
+}
+
 // Exporter writes OUT/epub/<slug>.epub.
 type Exporter struct {
-	// MaxEdge is the longest side of the book's images in pixels.
-	MaxEdge int
-	// Lang is the book's language (a tag of the exhibition's languages);
-	// "" means the exhibition's first language.
-	Lang string
+	opt Options
 }
 
 var (
 	_ exporters.Exporter = (*Exporter)(nil)
 	_ exporters.Deriving = (*Exporter)(nil)
-	_ exporters.Flagger  = (*Exporter)(nil)
+	_ exporters.Checker  = (*Exporter)(nil)
 )
 
-// New returns the epub exporter with default options.
-func New() *Exporter { return &Exporter{MaxEdge: DefaultMaxEdge} }
+// New returns the epub exporter with the options o, resolved and checked:
+// the parts of o that do not depend on the exhibition (Check does those).
+func New(o Options) (*Exporter, error) {
+	if o.MaxEdge == 0 {
+		o.MaxEdge = DefaultMaxEdge
+	}
+	if o.MaxEdge < 0 {
+		return nil, fmt.Errorf("--epub-max-edge %d: give the longest side of the book's images in pixels (default %d)", o.MaxEdge, DefaultMaxEdge)
+	}
+	if o.Lang != "" && !langTagRe.MatchString(o.Lang) {
+		return nil, fmt.Errorf("--epub-lang %q is not a BCP 47 language tag (e.g. en, fr, ko)", o.Lang)
+	}
+	return &Exporter{opt: o}, nil
+}
 
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "epub" }
 
-// Check implements exporters.Checker: --epub-lang must be one of the
-// exhibition's languages.
+// Check implements exporters.Checker: the book's language must be one of
+// the exhibition's languages, and a BCP 47 tag.
 func (e *Exporter) Check(b *exporters.Build) error {
 	ex := b.Exhibition
-	if e.Lang != "" && !slices.Contains(ex.Languages, e.Lang) {
-		return fmt.Errorf("--epub-lang %s: the exhibition's languages are %v; choose one of them", e.Lang, ex.Languages)
+	if e.opt.Lang != "" && !slices.Contains(ex.Languages, e.opt.Lang) {
+		return fmt.Errorf("--epub-lang %s: the exhibition's languages are %v; choose one of them", e.opt.Lang, ex.Languages)
+	}
+	if lang := e.lang(ex.Lang()); !langTagRe.MatchString(lang) {
+		return fmt.Errorf("language %q is not a BCP 47 tag; fix languages: in %s", lang, ex.File)
 	}
 	return nil
 }
 
-// AddFlags implements exporters.Flagger: --epub-lang and --epub-max-edge.
-func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&e.Lang, "epub-lang", "", "language of the EPUB catalogue, one of the exhibition's languages (default: its first); captions in the other languages are shown alongside")
-	fs.IntVar(&e.MaxEdge, "epub-max-edge", DefaultMaxEdge, "longest side in pixels of the images in the EPUB (never enlarged)")
+// lang is the book's language: Options.Lang, else first, the exhibition's.
+func (e *Exporter) lang(first string) string {
+	if e.opt.Lang != "" {
+		return e.opt.Lang
+	}
+	return first
 }
 
 // deriver is the image derivative the book carries: a JPEG with a JFIF
 // header, never the master.
 func (e *Exporter) deriver() assets.Deriver {
-	edge := e.MaxEdge
-	if edge <= 0 {
-		edge = DefaultMaxEdge
-	}
-	return assets.Resized{Name: "epub.jpg", MaxEdge: edge, Quality: DefaultQuality}
+	return assets.Resized{Name: "epub.jpg", MaxEdge: e.opt.MaxEdge, Quality: DefaultQuality}
 }
 
 // Derivers implements exporters.Deriving.
@@ -90,16 +107,7 @@ func (e *Exporter) Derivers(*exporters.Build) []assets.Deriver {
 // b.Out/epub/<slug>.epub and declares it as a product.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	ex := b.Exhibition
-	if err := e.Check(b); err != nil {
-		return err
-	}
-	lang := e.Lang
-	if lang == "" {
-		lang = ex.Lang()
-	}
-	if !langTagRe.MatchString(lang) {
-		return fmt.Errorf("language %q is not a BCP 47 tag; fix languages: in %s", lang, ex.File)
-	}
+	lang := e.lang(ex.Lang())
 	bk, err := compose(b, lang, e.deriver(), catalogueCSS)
 	if err != nil {
 		return err

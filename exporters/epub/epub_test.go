@@ -3,24 +3,28 @@ package epub
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vitrine-tools/vitrine/exporters"
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 )
 
 func TestReproducible(t *testing.T) {
 	dir := writeFixture(t)
-	a := buildBook(t, dir, New())
-	b := buildBook(t, dir, New())
+	a := buildBook(t, dir, newExporter(t, Options{}))
+	b := buildBook(t, dir, newExporter(t, Options{}))
 	if !bytes.Equal(a, b) {
 		t.Fatalf("two builds differ (%d and %d bytes)", len(a), len(b))
 	}
 	// A different build time must show in the book (it is not the wall clock).
 	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
-	c := buildBook(t, dir, New())
+	c := buildBook(t, dir, newExporter(t, Options{}))
 	if bytes.Equal(a, c) {
 		t.Fatal("SOURCE_DATE_EPOCH did not change the book")
 	}
@@ -31,7 +35,7 @@ func TestReproducible(t *testing.T) {
 }
 
 func TestContainer(t *testing.T) {
-	book := buildBook(t, writeFixture(t), New())
+	book := buildBook(t, writeFixture(t), newExporter(t, Options{}))
 	files, order := entries(t, book)
 	first := order[0]
 	if first.Name != "mimetype" || first.Method != 0 || len(first.Extra) != 0 || string(files["mimetype"]) != "application/epub+zip" {
@@ -61,7 +65,7 @@ func TestContainer(t *testing.T) {
 // TestPages checks every XHTML page is well-formed XML with lang and
 // xml:lang, and that the nasty captions come out as text, not markup.
 func TestPages(t *testing.T) {
-	files, _ := entries(t, buildBook(t, writeFixture(t), New()))
+	files, _ := entries(t, buildBook(t, writeFixture(t), newExporter(t, Options{})))
 	var all strings.Builder
 	for name, data := range files {
 		if !strings.HasSuffix(name, ".xhtml") && !strings.HasSuffix(name, ".opf") && !strings.HasSuffix(name, ".ncx") {
@@ -139,7 +143,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestPackageDocument(t *testing.T) {
-	files, _ := entries(t, buildBook(t, writeFixture(t), New()))
+	files, _ := entries(t, buildBook(t, writeFixture(t), newExporter(t, Options{})))
 	opf := string(files["EPUB/package.opf"])
 	for _, want := range []string{
 		`<dc:identifier id="pub-id">urn:uuid:`,
@@ -181,7 +185,7 @@ func TestPackageDocument(t *testing.T) {
 // header, never the masters.
 func TestImages(t *testing.T) {
 	dir := writeFixture(t)
-	files, _ := entries(t, buildBook(t, dir, New()))
+	files, _ := entries(t, buildBook(t, dir, newExporter(t, Options{})))
 	masters := map[string]bool{}
 	filepath.Walk(filepath.Join(dir, "images"), func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
@@ -213,7 +217,7 @@ func TestImages(t *testing.T) {
 	if n != 4 {
 		t.Errorf("%d images in the book, want 4 (one per master; the cover reuses plate 2's)", n)
 	}
-	small := &Exporter{MaxEdge: 500}
+	small := newExporter(t, Options{MaxEdge: 500})
 	files, _ = entries(t, buildBook(t, dir, small))
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(files["EPUB/images/plate-001-1.jpg"]))
 	if err != nil || cfg.Width != 500 {
@@ -223,7 +227,7 @@ func TestImages(t *testing.T) {
 
 // TestKorean builds the bilingual fixture in its second language.
 func TestKorean(t *testing.T) {
-	files, _ := entries(t, buildBook(t, writeFixture(t), &Exporter{Lang: "ko"}))
+	files, _ := entries(t, buildBook(t, writeFixture(t), newExporter(t, Options{Lang: "ko"})))
 	p1 := string(files["EPUB/xhtml/plate-001.xhtml"])
 	if !strings.Contains(p1, `lang="ko" xml:lang="ko"`) || !strings.Contains(p1, "도판") {
 		t.Errorf("Korean book: plate 1 not in Korean:\n%s", p1)
@@ -247,7 +251,7 @@ func TestKorean(t *testing.T) {
 }
 
 func TestUnknownLang(t *testing.T) {
-	_, err := tryBuild(t, writeFixture(t), &Exporter{Lang: "fr"})
+	_, err := tryBuild(t, writeFixture(t), newExporter(t, Options{Lang: "fr"}))
 	if err == nil || !strings.Contains(err.Error(), "--epub-lang fr") {
 		t.Fatalf("--epub-lang fr on an en+ko exhibition: got %v, want an error naming the flag", err)
 	}
@@ -262,7 +266,7 @@ func TestRightToLeft(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := entries(t, buildBook(t, dir, &Exporter{Lang: "ar"}))
+	files, _ := entries(t, buildBook(t, dir, newExporter(t, Options{Lang: "ar"})))
 	opf := string(files["EPUB/package.opf"])
 	for _, want := range []string{`page-progression-direction="rtl"`, `<dc:title id="title">أرشيف توم وجيري</dc:title>`, `<dc:language>ar</dc:language>`} {
 		if !strings.Contains(opf, want) {
@@ -277,5 +281,23 @@ func TestRightToLeft(t *testing.T) {
 	}
 	if strings.Contains(p2, `<body dir="auto">`) {
 		t.Error(`<body dir="auto"> would let the first letter decide the page's direction`)
+	}
+}
+
+// TestUnknownLangIsCheckedBeforeImages: a wrong --epub-lang is refused by
+// Check, before the asset store reads any image, as an OptionError.
+func TestUnknownLangIsCheckedBeforeImages(t *testing.T) {
+	_, rep, err := exportertest.Build(t, writeFixture(t), exportertest.Config{}, newExporter(t, Options{Lang: "fr"}))
+	var oe *exporters.OptionError
+	if !errors.As(err, &oe) || oe.Format != "epub" || rep != nil {
+		t.Fatalf("got %v (%T), want an OptionError of epub", err, err)
+	}
+}
+
+func TestNewRefusesBadOptions(t *testing.T) {
+	for _, o := range []Options{{MaxEdge: -1}, {Lang: "not a tag"}} {
+		if _, err := New(o); err == nil {
+			t.Errorf("New(%+v) accepted", o)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package epub
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"image"
 	"image/jpeg"
 	"os"
@@ -11,8 +10,7 @@ import (
 	"testing"
 
 	"github.com/vitrine-tools/vitrine/exporters"
-	"github.com/vitrine-tools/vitrine/exporters/assets"
-	"github.com/vitrine-tools/vitrine/model"
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 )
 
 // fixtureYAML is a small bilingual exhibition whose captions hold what
@@ -156,50 +154,29 @@ func buildBook(t testing.TB, dir string, e *Exporter) []byte {
 	return data
 }
 
-// tryBuild is buildBook returning the exporter's error.
+// tryBuild is buildBook returning the build's error.
 func tryBuild(t testing.TB, dir string, e *Exporter) ([]byte, error) {
 	t.Helper()
-	ctx := context.Background()
-	ex, err := model.Load(dir)
+	ex, infos := exportertest.Load(t, dir)
+	outDir, _, err := exportertest.BuildLoaded(t, ex, infos, exportertest.Config{}, e)
 	if err != nil {
-		t.Fatal(err)
-	}
-	ps, infos := model.Validate(ex, model.ValidateOptions{})
-	if ps.HasErrors() {
-		t.Fatalf("fixture does not validate: %v", ps)
-	}
-	bt, err := ex.BuildTime()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outDir := t.TempDir()
-	out, err := exporters.NewOutput(outDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Abort()
-	store, err := assets.New(ex, assets.Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	var log bytes.Buffer
-	b := &exporters.Build{Exhibition: ex, Images: infos, Assets: store, Out: out,
-		BaseURL: "http://127.0.0.1:8080/", Time: bt, Version: "test", Formats: []string{"epub"}, Log: &log}
-	if err := store.Run(ctx, e.Derivers(b)); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Export(ctx, b); err != nil {
 		return nil, err
-	}
-	if err := out.Commit(); err != nil {
-		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(outDir, filepath.FromSlash(exporters.EPUBPath(ex.Slug))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return data, nil
+}
+
+// newExporter is New for options a test knows to be right.
+func newExporter(t testing.TB, o Options) *Exporter {
+	t.Helper()
+	e, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 // entries returns the book's files by name, and the names in zip order.

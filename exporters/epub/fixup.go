@@ -76,6 +76,9 @@ func fixup(bk *book, r io.ReaderAt, size int64, w io.Writer) error {
 	used := map[string]bool{}
 	put := func(name string, data []byte, method uint16) error {
 		used[name] = true
+		// The MS-DOS date fields alone: Modified would add an extended
+		// timestamp extra field to every entry.
+		//lint:ignore SA1019 deliberate, see above
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, ModifiedDate: dosDate, ModifiedTime: dosTime})
 		if err != nil {
 			return err
@@ -109,6 +112,8 @@ func fixup(bk *book, r io.ReaderAt, size int64, w io.Writer) error {
 	mt := []byte("application/epub+zip")
 	used["mimetype"] = true
 	fw, err := zw.CreateRaw(&zip.FileHeader{
+		// No extra field before mimetype's data (OCF).
+		//lint:ignore SA1019 deliberate, see above
 		Name: "mimetype", Method: zip.Store, ModifiedDate: dosDate, ModifiedTime: dosTime,
 		CRC32: crc32.ChecksumIEEE(mt), CompressedSize64: uint64(len(mt)), UncompressedSize64: uint64(len(mt)),
 	})

@@ -3,7 +3,6 @@ package epub
 import (
 	"html/template"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -140,23 +139,17 @@ func (x texts) mark(l string) string {
 }
 
 // pick returns t in the book's language, else in the first language of the
-// exhibition that has it, else in any language (sorted), with the language it
-// is in.
+// exhibition that has it (model.Text.Lookup, the one fallback rule), with
+// the language it is in.
 func (x texts) pick(t model.Text) ltext {
-	for _, l := range x.order {
-		if s := t[l]; s != "" {
-			return ltext{S: clean(s), Lang: x.mark(l)}
-		}
+	s, l := t.Lookup(x.order...)
+	if s == "" {
+		return ltext{}
 	}
-	for _, l := range t.Langs() {
-		if s := t[l]; s != "" {
-			if l == "" {
-				l = x.lang
-			}
-			return ltext{S: clean(s), Lang: x.mark(l)}
-		}
+	if l == "" {
+		l = x.lang
 	}
-	return ltext{}
+	return ltext{S: clean(s), Lang: x.mark(l)}
 }
 
 // others returns t in every language other than the one pick chose, in the
@@ -183,33 +176,17 @@ func (x texts) others(t model.Text) []ltext {
 	return out
 }
 
-// paras returns paragraphs in the book's language with the same fallback.
+// paras returns paragraphs in the book's language with the same fallback,
+// blank ones left out.
 func (x texts) paras(p model.Paragraphs) []ltext {
-	pick := func(l string) []ltext {
-		var out []ltext
-		for _, s := range p[l] {
-			if strings.TrimSpace(s) != "" {
-				out = append(out, ltext{S: clean(s), Lang: x.mark(l)})
-			}
-		}
-		return out
-	}
-	for _, l := range x.order {
-		if out := pick(l); len(out) > 0 {
-			return out
+	ps, l := p.Lookup(x.order...)
+	var out []ltext
+	for _, s := range ps {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, ltext{S: clean(s), Lang: x.mark(l)})
 		}
 	}
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if out := pick(k); len(out) > 0 {
-			return out
-		}
-	}
-	return nil
+	return out
 }
 
 // plain returns an untagged string (plate fields such as medium) as text of

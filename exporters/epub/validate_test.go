@@ -151,12 +151,12 @@ func TestValidators(t *testing.T) {
 	t.Parallel()
 	dir := writeFixture(t)
 	books := map[string][]byte{
-		"fixture-en.epub": buildBook(t, dir, New()),
-		"fixture-ko.epub": buildBook(t, dir, &Exporter{Lang: "ko"}),
+		"fixture-en.epub": buildBook(t, dir, newExporter(t, Options{})),
+		"fixture-ko.epub": buildBook(t, dir, newExporter(t, Options{Lang: "ko"})),
 	}
 	sample := filepath.Join(repoRoot(), "samples", "victory-70")
 	if _, err := os.Stat(sample); err == nil {
-		books["victory-70.epub"] = buildBook(t, sample, New())
+		books["victory-70.epub"] = buildBook(t, sample, newExporter(t, Options{}))
 	} else {
 		t.Logf("samples/victory-70 not present; checking the fixture only")
 	}
@@ -183,7 +183,7 @@ func TestAceSeesViolations(t *testing.T) {
 		t.Skip("validators are slow; run without -short")
 	}
 	t.Parallel()
-	book := buildBook(t, writeFixture(t), New())
+	book := buildBook(t, writeFixture(t), newExporter(t, Options{}))
 	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 
 	"github.com/vitrine-tools/vitrine/exporters"
 	"github.com/vitrine-tools/vitrine/exporters/assets"
-	"github.com/vitrine-tools/vitrine/model"
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 )
 
 // Colours of the test images: each image has a red top-left corner block
@@ -277,57 +277,37 @@ type buildOpts struct {
 	reencode bool
 }
 
-// build runs what `vitrine build` runs for this exporter: load, validate,
-// derive images through the asset store, export and commit into out. It
+// build runs what `vitrine build` runs for this exporter (exporters.Run,
+// with stand-ins for the other formats named in o.formats) into out. It
 // returns the log.
 func build(t testing.TB, exDir, out string, o buildOpts) string {
 	t.Helper()
-	if o.base == "" {
-		o.base = "http://127.0.0.1:8080/"
+	log, err := tryBuild(t, exDir, out, o)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return log
+}
+
+// tryBuild is build returning the build's error.
+func tryBuild(t testing.TB, exDir, out string, o buildOpts) (string, error) {
+	t.Helper()
 	if o.formats == nil {
 		o.formats = []string{"iiif"}
 	}
-	ex, err := model.Load(exDir)
+	e, err := New(Options{Tiles: o.tiles, Reencode: o.reencode, Version: o.version})
 	if err != nil {
 		t.Fatal(err)
 	}
-	probs, infos := model.Validate(ex, model.ValidateOptions{})
-	if probs.HasErrors() {
-		t.Fatalf("fixture does not validate: %v", probs.Errors())
+	var exps []exporters.Exporter
+	for _, f := range o.formats {
+		if f == "iiif" {
+			exps = append(exps, e)
+		} else {
+			exps = append(exps, exportertest.Func{Format: f, Fn: func(context.Context, *exporters.Build) error { return nil }})
+		}
 	}
-	tm, err := ex.BuildTime()
-	if err != nil {
-		t.Fatal(err)
-	}
-	output, err := exporters.NewOutput(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer output.Abort()
-	store, err := assets.New(ex, assets.Options{CacheDir: o.cache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
 	var log bytes.Buffer
-	b := &exporters.Build{Exhibition: ex, Images: infos, Assets: store, Out: output, BaseURL: o.base,
-		Time: tm, Version: "test", Formats: o.formats, Log: &log}
-	e := New()
-	e.Tiles = o.tiles
-	e.Reencode = o.reencode
-	if o.version != 0 {
-		e.Version = o.version
-	}
-	ctx := context.Background()
-	if err := store.Run(ctx, e.Derivers(b)); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Export(ctx, b); err != nil {
-		t.Fatal(err)
-	}
-	if err := output.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	return log.String()
+	_, _, err = exportertest.Build(t, exDir, exportertest.Config{Out: out, BaseURL: o.base, Assets: assets.Options{CacheDir: o.cache}, Log: &log}, exps...)
+	return log.String(), err
 }

@@ -27,25 +27,21 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
-
-	"github.com/spf13/pflag"
 
 	"github.com/vitrine-tools/vitrine/exporters"
 	"github.com/vitrine-tools/vitrine/exporters/assets"
 	"github.com/vitrine-tools/vitrine/model"
 )
 
-// Exporter writes the IIIF output. Its options are set by its command-line
-// flags (AddFlags) before Derivers and Export are called.
-type Exporter struct {
+// Options are the IIIF output's settings.
+type Options struct {
 	// Tiles selects level-0 image services with tiles (the default); when
 	// false each canvas paints a plain full-size JPEG with no service.
 	Tiles bool
-	// Version is the Presentation API version written: 3 (the default) or
-	// 2, which writes Presentation 2.1 manifests and collection and Image
-	// API 2 services, for older viewers.
+	// Version is the Presentation API version written: 3 (the default; 0
+	// means 3) or 2, which writes Presentation 2.1 manifests and collection
+	// and Image API 2 services, for older viewers.
 	Version int
 	// Reencode re-encodes the full-size tiles and full/max of a JPEG master
 	// at Quality instead of cutting them from the master losslessly (the
@@ -53,31 +49,36 @@ type Exporter struct {
 	Reencode bool
 }
 
+// DefaultOptions are the options of `vitrine build` without IIIF flags:
+// Presentation 3.0 with level-0 tiles cut losslessly.
+func DefaultOptions() Options { return Options{Tiles: true, Version: 3} }
+
+// Exporter writes the IIIF output.
+type Exporter struct {
+	opt Options
+}
+
 var (
 	_ exporters.Exporter = (*Exporter)(nil)
 	_ exporters.Deriving = (*Exporter)(nil)
-	_ exporters.Flagger  = (*Exporter)(nil)
 )
 
-// New returns the iiif exporter with tiles on.
-func New() *Exporter { return &Exporter{Tiles: true, Version: 3} }
-
-func (e *Exporter) version() int {
-	if e.Version == 2 {
-		return 2
+// New returns the iiif exporter with the options o, checked.
+func New(o Options) (*Exporter, error) {
+	switch o.Version {
+	case 0:
+		o.Version = 3
+	case 2, 3:
+	default:
+		return nil, fmt.Errorf("--iiif-version %d: use 3 (Presentation 3.0) or 2 (Presentation 2.1)", o.Version)
 	}
-	return 3
+	return &Exporter{opt: o}, nil
 }
+
+func (e *Exporter) version() int { return e.opt.Version }
 
 // Name implements exporters.Exporter.
 func (*Exporter) Name() string { return "iiif" }
-
-// AddFlags implements exporters.Flagger.
-func (e *Exporter) AddFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&e.Tiles, "iiif-tiles", e.Tiles, "IIIF: write level-0 image services with 512-pixel tiles for deep zoom; false paints plain full-size JPEGs (smaller output, no zoom service)")
-	fs.BoolVar(&e.Reencode, "iiif-reencode", e.Reencode, "IIIF: re-encode the full-size tiles and full/max of JPEG masters at quality 85 instead of cutting them losslessly at the master's quality (smaller files for masters saved at quality 95-100; slower)")
-	fs.Var((*versionFlag)(&e.Version), "iiif-version", "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")
-}
 
 // Derivers implements exporters.Deriving.
 func (e *Exporter) Derivers(b *exporters.Build) []assets.Deriver {
@@ -85,37 +86,28 @@ func (e *Exporter) Derivers(b *exporters.Build) []assets.Deriver {
 }
 
 func (e *Exporter) deriver() assets.Deriver {
-	if e.Tiles {
-		return Pyramid{Reencode: e.Reencode}
+	if e.opt.Tiles {
+		return Pyramid{Reencode: e.opt.Reencode}
 	}
 	return Plain{}
 }
 
-// versionFlag is the --iiif-version value: it refuses anything but 3 and 2
-// while the command line is parsed, before any image is read.
-type versionFlag int
-
-func (v *versionFlag) String() string { return strconv.Itoa(int(*v)) }
-func (v *versionFlag) Type() string   { return "version" }
-func (v *versionFlag) Set(s string) error {
+// ParseVersion reads a Presentation API version as a user writes it: 3 or
+// 3.0, 2 or 2.1.
+func ParseVersion(s string) (int, error) {
 	switch s {
 	case "3", "3.0":
-		*v = 3
+		return 3, nil
 	case "2", "2.1":
-		*v = 2
-	default:
-		return fmt.Errorf("%q is not a IIIF Presentation API version vitrine writes: use 3 or 2", s)
+		return 2, nil
 	}
-	return nil
+	return 0, fmt.Errorf("%q is not a IIIF Presentation API version vitrine writes: use 3 or 2", s)
 }
 
 const exhibitionFile = "exhibition.json"
 
 // Export implements exporters.Exporter.
 func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
-	if e.Version != 2 && e.Version != 3 {
-		return fmt.Errorf("--iiif-version %d: use 3 (Presentation 3.0) or 2 (Presentation 2.1)", e.Version)
-	}
 	ex := b.Exhibition
 	dir := exporters.IIIFDir(ex.Slug)
 	if err := b.Out.Product(dir); err != nil {
@@ -155,6 +147,7 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	if err := writeJSON(b, exporters.ManifestPath(ex.Slug), doc); err != nil {
 		return err
 	}
+	b.IIIF = &exporters.IIIF{Manifest: man.ID, Canvases: mb.shown}
 	if err := writeJSON(b, dir+"/"+exhibitionFile, ex); err != nil {
 		return err
 	}
@@ -208,7 +201,7 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 	var infoJSON []byte
 	pi := painted{w: m.Width, h: m.Height}
 	svcURL := b.URL(svc)
-	if e.Tiles {
+	if e.opt.Tiles {
 		py := newPyramid(m.Width, m.Height)
 		v3 := map[string]string{} // level and rectangle → cached file
 		for _, pc := range py.pieces() {

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/vitrine-tools/vitrine/exporters"
-	"golang.org/x/image/tiff"
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -17,7 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
+	"github.com/vitrine-tools/vitrine/exporters"
+	"golang.org/x/image/tiff"
 )
 
 func readJSON(t *testing.T, file string) map[string]any {
@@ -537,23 +535,17 @@ func TestVersion2(t *testing.T) {
 }
 
 func TestBadVersion(t *testing.T) {
-	e := New()
-	e.Version = 4
-	if err := e.Export(t.Context(), nil); err == nil || !strings.Contains(err.Error(), "--iiif-version 4") {
+	if _, err := New(Options{Tiles: true, Version: 4}); err == nil || !strings.Contains(err.Error(), "--iiif-version 4") {
 		t.Errorf("error %v", err)
 	}
 }
 
-func TestVersionFlag(t *testing.T) {
-	e := New()
-	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	e.AddFlags(fs)
-	if err := fs.Parse([]string{"--iiif-version", "2.1", "--iiif-tiles=false"}); err != nil || e.Version != 2 || e.Tiles {
-		t.Errorf("parse: %v, version %d, tiles %v", err, e.Version, e.Tiles)
-	}
-	if err := fs.Parse([]string{"--iiif-version", "4"}); err == nil {
-		t.Errorf("--iiif-version 4 accepted")
+func TestParseVersion(t *testing.T) {
+	for in, want := range map[string]int{"3": 3, "3.0": 3, "2": 2, "2.1": 2, "4": 0, "": 0, "v3": 0} {
+		got, err := ParseVersion(in)
+		if got != want || (err != nil) != (want == 0) {
+			t.Errorf("ParseVersion(%q) = %d, %v; want %d", in, got, err, want)
+		}
 	}
 }
 

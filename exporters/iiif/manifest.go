@@ -140,6 +140,8 @@ type manifestBuilder struct {
 	images map[string]painted
 	logos  map[string]string // agent logo path in the exhibition → URL
 	names  map[string]*model.Plate
+	// shown are the canvases as later exporters see them (Build.IIIF).
+	shown []exporters.Canvas
 }
 
 func (m *manifestBuilder) url(rel string) string { return m.b.URL(m.dir + "/" + rel) }
@@ -212,6 +214,7 @@ func (m *manifestBuilder) build() (*manifest, []string) {
 			c := m.canvas(p, j)
 			man.Items = append(man.Items, c)
 			canvases[i] = append(canvases[i], link{ID: c.ID, Type: "Canvas"})
+			m.shown = append(m.shown, m.shownCanvas(p, j, c))
 		}
 	}
 	if len(man.Items) > 0 {
@@ -302,6 +305,33 @@ func (m *manifestBuilder) canvas(p *model.Plate, j int) canvas {
 		c.NavDate = nd
 	}
 	return c
+}
+
+// shownCanvas is canvas c (image j of plate p) as Build.IIIF gives it to
+// later exporters, with the URLs of the version written.
+func (m *manifestBuilder) shownCanvas(p *model.Plate, j int, c canvas) exporters.Canvas {
+	pi := m.images[p.Images[j].Path]
+	sc := exporters.Canvas{
+		Plate: p.Number, Image: p.Images[j].Path, Index: j,
+		Label: model.Text{}, Width: c.Width, Height: c.Height,
+		Full: exporters.ImageRef{URL: pi.body.ID, Width: pi.body.Width, Height: pi.body.Height},
+	}
+	for k, v := range c.Label {
+		if k == "none" {
+			k = ""
+		}
+		sc.Label[k] = strings.Join(v, " ")
+	}
+	if len(pi.thumbs) > 0 {
+		t := pi.thumbs[0]
+		sc.Thumb = exporters.ImageRef{URL: t.ID, Width: t.Width, Height: t.Height}
+	} else {
+		sc.Thumb = sc.Full
+	}
+	if len(pi.body.Service) > 0 {
+		sc.Service = pi.body.Service[0].ID
+	}
+	return sc
 }
 
 func (m *manifestBuilder) plateMetadata(p *model.Plate) []keyValue {

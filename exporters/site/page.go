@@ -90,17 +90,13 @@ func newPage(b *exporters.Build, canvases []canvas) (*page, error) {
 	if b.Has("bagit") {
 		p.Bag, p.BagType = stagedBag(b)
 	}
-	images := 0
-	for _, pl := range ex.Plates {
-		images += len(pl.Images)
+	// Each plate shows its first canvas; zoom.html?canvas=N opens the Nth.
+	first := map[string]int{}
+	for k, c := range canvases {
+		if _, ok := first[c.Plate]; !ok {
+			first[c.Plate] = k
+		}
 	}
-	// The IIIF exporter makes one canvas per image or one per plate; map
-	// the canvases back to plates accordingly.
-	perImage := len(canvases) == images
-	if len(canvases) > 0 && !perImage && len(canvases) != len(ex.Plates) {
-		return nil, fmt.Errorf("site: the IIIF manifest has %d canvases for %d plates and %d images; cannot tell which canvas shows which plate", len(canvases), len(ex.Plates), images)
-	}
-	k := 0
 	for _, pl := range ex.Plates {
 		v := plateView{
 			ID: "plate-" + pl.Number, Number: pl.Number, Caption: pl.Caption.Get(lang),
@@ -111,16 +107,11 @@ func newPage(b *exporters.Build, canvases []canvas) (*page, error) {
 				v.Meta = append(v.Meta, m)
 			}
 		}
-		if len(canvases) > 0 && !(perImage && len(pl.Images) == 0) {
+		if k, ok := first[pl.Number]; ok {
 			c := canvases[k]
 			v.Thumb, v.ThumbW, v.ThumbH = c.Thumb, c.ThumbW, c.ThumbH
 			if c.Info != "" {
 				v.Zoom = fmt.Sprintf("zoom.html?canvas=%d", k+1)
-			}
-			if perImage {
-				k += len(pl.Images)
-			} else {
-				k++
 			}
 		}
 		p.Plates = append(p.Plates, v)

@@ -12,8 +12,9 @@
 //	<slug>/zoom.js, vitrine.css
 //	<slug>/site.json           what index.html needs to list the exhibition
 //
-// Thumbnails and zoom views come from the IIIF output, read back from the
-// staged manifest: the site exporter must run after the iiif exporter. The
+// Thumbnails and zoom views show the IIIF output: the canvases the iiif
+// exporter hands on through the build (exporters.Build.IIIF), so the site
+// exporter must run after it. The
 // pages link with relative URLs, so OUT can be moved to any host; the IIIF
 // ids inside the manifest keep the build's --base-url.
 package site
@@ -25,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -75,11 +75,11 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 			return fmt.Errorf("site: %w: the pages of exhibition %q would go to OUT/%s, which holds the %s output; change the exhibition's slug", ErrSlug, ex.Slug, r, r)
 		}
 	}
-	canvases, err := readCanvases(b)
+	cvs, err := canvases(b)
 	if err != nil {
 		return err
 	}
-	p, err := newPage(b, canvases)
+	p, err := newPage(b, cvs)
 	if err != nil {
 		return err
 	}
@@ -166,49 +166,32 @@ func render(b *exporters.Build, rel string, t *template.Template, data any) erro
 
 // canvas is what the pages need of one IIIF canvas.
 type canvas struct {
-	Label     string
-	Thumb     string
-	ThumbW    int
-	ThumbH    int
-	Info      string // info.json URL, relative to the exhibition's pages
-	FullImage string
+	Plate  string
+	Label  string
+	Thumb  string
+	ThumbW int
+	ThumbH int
+	Info   string // info.json URL, relative to the exhibition's pages
 }
 
-// readCanvases reads the staged IIIF manifest of the exhibition, if the
-// iiif format is part of the build.
-func readCanvases(b *exporters.Build) ([]canvas, error) {
+// canvases are the IIIF exporter's canvases (Build.IIIF) with their URLs
+// made relative to the pages, if the iiif format is part of the build.
+func canvases(b *exporters.Build) ([]canvas, error) {
 	if !b.Has("iiif") {
 		return nil, nil
 	}
-	rel := exporters.ManifestPath(b.Exhibition.Slug)
-	raw, err := fs.ReadFile(b.Out.FS(), rel)
-	if err != nil {
-		return nil, fmt.Errorf("site: reading the IIIF manifest (the site exporter must run after iiif): %w", err)
-	}
-	var m manifest
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("site: %s: %w", rel, err)
+	if b.IIIF == nil {
+		return nil, fmt.Errorf("site: the IIIF exporter has handed on no canvases; the site exporter must run after iiif")
 	}
 	lang := b.Exhibition.Lang()
 	var out []canvas
-	for i, c := range m.Items {
-		cv := canvas{Label: pick(c.Label, lang)}
-		if len(c.Thumbnail) > 0 {
-			t := c.Thumbnail[0]
-			cv.Thumb, cv.ThumbW, cv.ThumbH = local(b, t.ID), t.Width, t.Height
+	for _, c := range b.IIIF.Canvases {
+		cv := canvas{
+			Plate: c.Plate, Label: c.Label.Get(lang),
+			Thumb: local(b, c.Thumb.URL), ThumbW: c.Thumb.Width, ThumbH: c.Thumb.Height,
 		}
-		if len(c.Items) > 0 && len(c.Items[0].Items) > 0 {
-			body := c.Items[0].Items[0].Body
-			cv.FullImage = local(b, body.ID)
-			if len(body.Service) > 0 {
-				cv.Info = local(b, strings.TrimSuffix(body.Service[0].ID, "/")+"/info.json")
-			}
-			if cv.Thumb == "" {
-				cv.Thumb, cv.ThumbW, cv.ThumbH = cv.FullImage, body.Width, body.Height
-			}
-		}
-		if cv.Thumb == "" {
-			return nil, fmt.Errorf("site: %s: canvas %d has neither a thumbnail nor a painting image", rel, i+1)
+		if c.Service != "" {
+			cv.Info = local(b, strings.TrimSuffix(c.Service, "/")+"/info.json")
 		}
 		out = append(out, cv)
 	}
@@ -222,49 +205,4 @@ func local(b *exporters.Build, u string) string {
 		return "../" + rest
 	}
 	return u
-}
-
-// pick returns a IIIF language map's value in lang, or in "none", or the
-// first language in sorted order.
-func pick(m map[string][]string, lang string) string {
-	for _, k := range []string{lang, "none"} {
-		if v := m[k]; len(v) > 0 {
-			return strings.Join(v, " ")
-		}
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if v := m[k]; len(v) > 0 {
-			return strings.Join(v, " ")
-		}
-	}
-	return ""
-}
-
-// manifest is the part of a IIIF Presentation 3.0 manifest the pages use.
-type manifest struct {
-	Items []struct {
-		Label     map[string][]string `json:"label"`
-		Thumbnail []struct {
-			ID     string `json:"id"`
-			Width  int    `json:"width"`
-			Height int    `json:"height"`
-		} `json:"thumbnail"`
-		Items []struct {
-			Items []struct {
-				Body struct {
-					ID      string `json:"id"`
-					Width   int    `json:"width"`
-					Height  int    `json:"height"`
-					Service []struct {
-						ID string `json:"id"`
-					} `json:"service"`
-				} `json:"body"`
-			} `json:"items"`
-		} `json:"items"`
-	} `json:"items"`
 }

@@ -3,8 +3,8 @@ package site
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -32,26 +32,29 @@ func testExhibition(slug string) *model.Exhibition {
 	}
 }
 
-// stagedManifest is a manifest with one canvas per image, as the iiif
-// exporter would stage it.
-func stagedManifest(slug string, n int) []byte {
-	type obj = map[string]any
-	var items []any
-	for i := 1; i <= n; i++ {
-		svc := base + "iiif/" + slug + "/images/" + string(rune('0'+i))
-		items = append(items, obj{
-			"label":     obj{"en": []string{"Canvas " + string(rune('0'+i))}},
-			"thumbnail": []any{obj{"id": svc + "/full/200,150/0/default.jpg", "width": 200, "height": 150}},
-			"items": []any{obj{"items": []any{obj{"body": obj{
-				"id": svc + "/full/max/0/default.jpg", "width": 800, "height": 600,
-				"service": []any{obj{"id": svc}},
-			}}}}},
-		})
+// handedOn is what the iiif exporter hands on for ex: one canvas per
+// image, numbered from 1 across the exhibition.
+func handedOn(ex *model.Exhibition) *exporters.IIIF {
+	h := &exporters.IIIF{Manifest: base + exporters.ManifestPath(ex.Slug)}
+	n := 0
+	for _, p := range ex.Plates {
+		for j, im := range p.Images {
+			n++
+			svc := fmt.Sprintf("%siiif/%s/images/%d", base, ex.Slug, n)
+			h.Canvases = append(h.Canvases, exporters.Canvas{
+				Plate: p.Number, Image: im.Path, Index: j, Label: model.Text{"en": fmt.Sprintf("Canvas %d", n)},
+				Width: 800, Height: 600,
+				Full:    exporters.ImageRef{URL: svc + "/full/max/0/default.jpg", Width: 800, Height: 600},
+				Thumb:   exporters.ImageRef{URL: svc + "/full/200,150/0/default.jpg", Width: 200, Height: 150},
+				Service: svc,
+			})
+		}
 	}
-	b, _ := json.Marshal(obj{"items": items})
-	return b
+	return h
 }
 
+// build runs the site exporter alone, after stand-ins for the formats
+// named (iiif hands on canvases, bagit stages a bag).
 func build(t *testing.T, out string, ex *model.Exhibition, formats ...string) error {
 	t.Helper()
 	o, err := exporters.NewOutput(out)
@@ -61,9 +64,7 @@ func build(t *testing.T, out string, ex *model.Exhibition, formats ...string) er
 	defer o.Abort()
 	b := &exporters.Build{Exhibition: ex, Out: o, BaseURL: base, Time: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC), Version: "test", Formats: formats, Log: io.Discard}
 	if b.Has("iiif") {
-		if err := o.WriteFile(exporters.ManifestPath(ex.Slug), stagedManifest(ex.Slug, 3)); err != nil {
-			t.Fatal(err)
-		}
+		b.IIIF = handedOn(ex)
 	}
 	if b.Has("bagit") {
 		if err := o.WriteFile(exporters.BagPath(ex.Slug, "zip"), []byte("PK")); err != nil {
@@ -162,16 +163,32 @@ func TestReservedSlug(t *testing.T) {
 	}
 }
 
-func TestCanvasMismatch(t *testing.T) {
+// TestCanvasesByPlate: each plate shows its own first canvas, a plate
+// without image shows none, and a site that runs before iiif says so.
+func TestCanvasesByPlate(t *testing.T) {
 	ex := testExhibition("victory")
-	ex.Plates = append(ex.Plates, model.Plate{Number: "3", Images: []model.Image{{Path: "d.jpg"}}})
-	// 3 canvases for 3 plates and 4 images: one per plate.
-	if err := build(t, t.TempDir(), ex, "iiif", "site"); err != nil {
+	ex.Plates = append(ex.Plates[:1], append([]model.Plate{{Number: "1b", Caption: model.Text{"en": "No image"}}}, ex.Plates[1:]...)...)
+	out := t.TempDir()
+	if err := build(t, out, ex, "iiif", "site"); err != nil {
 		t.Fatal(err)
 	}
-	ex.Plates = append(ex.Plates, model.Plate{Number: "4", Images: []model.Image{{Path: "e.jpg"}}})
-	if err := build(t, t.TempDir(), ex, "iiif", "site"); err == nil {
-		t.Fatal("3 canvases for 4 plates and 5 images: no error")
+	page := read(t, filepath.Join(out, "victory", "index.html"))
+	for _, want := range []string{
+		`<figure data-plate="1b" data-no-image>`,
+		`<a data-zoom href="zoom.html?canvas=2" title="Deep zoom"><img src="../iiif/victory/images/2/`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %s:\n%s", want, page)
+		}
+	}
+	o, err := exporters.NewOutput(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Abort()
+	b := &exporters.Build{Exhibition: ex, Out: o, BaseURL: base, Formats: []string{"site", "iiif"}, Log: io.Discard}
+	if err := New().Export(t.Context(), b); err == nil || !strings.Contains(err.Error(), "must run after iiif") {
+		t.Errorf("site before iiif: %v", err)
 	}
 }
 

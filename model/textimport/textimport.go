@@ -118,7 +118,6 @@ type caption struct {
 	line   int
 	parts  []string
 	gap    int // blank lines after its last text line
-	lost   bool
 }
 
 // Import reads a plain-text listing. It returns the exhibition (which
@@ -217,7 +216,7 @@ func Import(data []byte, opt Options) (*model.Exhibition, []importer.Notice, err
 	if title == "" && len(paras) > 0 && !finalRe.MatchString(paras[0]) && len(strings.Fields(paras[0])) <= 20 {
 		title = paras[0]
 		notice(paraLine[0], importer.Guess, "took %q as the title (a short first line without final punctuation)", title)
-		paras, paraLine = paras[1:], paraLine[1:]
+		paras = paras[1:]
 	}
 	if title == "" {
 		title = strings.TrimSuffix(filepath.Base(opt.SourceFile), filepath.Ext(opt.SourceFile))

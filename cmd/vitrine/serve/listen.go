@@ -78,7 +78,7 @@ type Exhibition struct {
 
 // Built lists the exhibitions whose manifests are in fsys (an OUT folder),
 // sorted by slug, with the base URL each was built for, read back from the
-// manifest's id (BASE/iiif/<slug>/manifest.json).
+// manifest's id (BASE/iiif/<slug>/manifest.json; "@id" in Presentation 2.1).
 func Built(fsys fs.FS) ([]Exhibition, error) {
 	names, err := fs.Glob(fsys, "iiif/*/manifest.json")
 	if err != nil {
@@ -95,15 +95,21 @@ func Built(fsys fs.FS) ([]Exhibition, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Presentation 3.0 names the manifest "id", 2.1 "@id".
 		var m struct {
-			ID string `json:"id"`
+			ID   string `json:"id"`
+			ID21 string `json:"@id"`
 		}
 		if err := json.Unmarshal(b, &m); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		base, ok := strings.CutSuffix(m.ID, name)
+		id := m.ID
+		if id == "" {
+			id = m.ID21
+		}
+		base, ok := strings.CutSuffix(id, name)
 		if !ok {
-			base = m.ID
+			base = id
 		}
 		out = append(out, Exhibition{Slug: slug, BaseURL: base})
 	}

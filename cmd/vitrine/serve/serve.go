@@ -1,6 +1,8 @@
 // Package serve serves a vitrine output folder (OUT) over HTTP as a static
 // IIIF host: IIIF content types, CORS on every response, ETag and
-// Last-Modified validators, and byte ranges. It reads OUT only through an
+// Last-Modified validators, byte ranges, JSON gzip-compressed for clients
+// that accept it, and the base URI of every image service redirected to its
+// info.json. It reads OUT only through an
 // os.Root, so no request can reach a file outside OUT, whether by "..",
 // by an encoded "%2e%2e" or by a symbolic link that points out of OUT.
 //
@@ -10,6 +12,7 @@ package serve
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -180,6 +183,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if st.IsDir() {
 		f.Close()
+		// The base URI of an image service (a folder with info.json)
+		// answers with a redirect to its info.json, as Image API 3.0 §2.2
+		// recommends; relative, so that it works behind any prefix.
+		if name != "." {
+			if ist, err := h.root.Stat(name + "/info.json"); err == nil && ist.Mode().IsRegular() {
+				loc := "info.json"
+				if !strings.HasSuffix(r.URL.Path, "/") {
+					loc = path.Base(name) + "/info.json"
+				}
+				hdr.Set("Location", loc)
+				w.WriteHeader(http.StatusSeeOther)
+				return
+			}
+		}
 		if !strings.HasSuffix(r.URL.Path, "/") {
 			http.Redirect(w, r, path.Base(r.URL.Path)+"/", http.StatusMovedPermanently)
 			return
@@ -216,9 +233,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Outputs change when OUT is rebuilt: let browsers keep them but ask
 	// (cheaply, with the validators) before reuse.
 	hdr.Set("Cache-Control", "no-cache")
+	var content io.ReadSeeker = f
+	if compressible(name) {
+		hdr.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			gz, err := gzipped(f)
+			if err != nil {
+				h.notFound(w, err)
+				return
+			}
+			content = gz
+			hdr.Set("Content-Encoding", "gzip")
+			hdr.Set("ETag", gzipETag(st))
+		}
+	}
 	// ServeContent answers Range, If-Range, If-None-Match and
 	// If-Modified-Since, and sets Last-Modified and Accept-Ranges.
-	http.ServeContent(w, r, name, st.ModTime(), f)
+	http.ServeContent(w, r, name, st.ModTime(), content)
 }
 
 // etag is a strong validator made of the file's size and modification time:

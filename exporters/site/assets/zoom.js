@@ -91,26 +91,39 @@
     for (let y = y0; y < y1; y += span) {
       for (let x = x0; x < x1; x += span) {
         const w = Math.min(span, info.width - x), h = Math.min(span, info.height - y);
-        const url = `${info.id}/${x},${y},${w},${h}/${Math.ceil(w / sf)},${Math.ceil(h / sf)}/0/default.jpg`;
+        const url = tileURL(x, y, w, h, Math.ceil(w / sf), Math.ceil(h / sf));
         if (put(image(url), x, y, w, h)) api.drawn++;
       }
     }
   }
 
-  let baseW = 0;
+  // tileURL names a region scaled to sw x sh the way vitrine writes the
+  // files of a level-0 service: Image API 3 ("w,h", "max"), or 2 ("w,",
+  // "full") when info.json is a 2.x one (it has "@id" and no "id").
+  function tileURL(x, y, w, h, sw, sh) {
+    const region = (x === 0 && y === 0 && w === info.width && h === info.height) ? 'full' : `${x},${y},${w},${h}`;
+    let size;
+    if (v2) size = sw === info.width ? 'full' : `${sw},`;
+    else size = (sw === info.width && sh === info.height) ? 'max' : `${sw},${sh}`;
+    return `${id}/${region}/${size}/0/default.jpg`;
+  }
+
+  let baseW = 0, v2 = false, id = '';
   fetch(item.info).then((r) => {
     if (!r.ok) throw new Error(`${item.info}: HTTP ${r.status}`);
     return r.json();
   }).then((i) => {
     info = i;
+    v2 = !i.id && !!i['@id'];
+    id = i.id || i['@id'];
     const t = (i.tiles && i.tiles[0]) || {};
     tile = t.width || 512;
     scales = (t.scaleFactors && t.scaleFactors.length) ? t.scaleFactors.slice().sort((a, b) => a - b) : [1];
     // The base layer: the largest listed size up to 1200 pixels wide.
     const sizes = (i.sizes || []).slice().sort((a, b) => a.width - b.width);
     const b = sizes.filter((z) => z.width <= 1200).pop() || sizes[0];
-    if (b) { base = `${i.id}/full/${b.width},${b.height}/0/default.jpg`; baseW = b.width; }
-    else { base = `${i.id}/full/max/0/default.jpg`; baseW = i.width; }
+    if (b) { base = v2 ? `${id}/full/${b.width},/0/default.jpg` : `${id}/full/${b.width},${b.height}/0/default.jpg`; baseW = b.width; }
+    else { base = v2 ? `${id}/full/full/0/default.jpg` : `${id}/full/max/0/default.jpg`; baseW = i.width; }
     size();
     home();
     api.ready = true;

@@ -1,4 +1,4 @@
-package assets
+package main
 
 import (
 	"fmt"
@@ -7,13 +7,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vitrine-tools/vitrine/exporters/assets"
 )
 
-// Progress reports the store's work: a redrawn bar on a terminal, one plain
-// line per master otherwise (a pipe, a CI log). It is an io.Writer: lines
-// written through it while a bar is shown are printed above the bar, so other
-// output is never garbled. A Progress is safe for concurrent use.
-type Progress struct {
+// progress draws the asset store's events (assets.Event) for `vitrine
+// build`: a redrawn bar on a terminal, one plain line per master otherwise
+// (a pipe, a CI log). It is an io.Writer: lines written through it while a
+// bar is shown are printed above the bar, so other output is never garbled.
+// A progress is safe for concurrent use.
+type progress struct {
 	mu       sync.Mutex
 	w        io.Writer
 	bar      bool
@@ -29,14 +32,14 @@ type Progress struct {
 	stopped  chan struct{}
 }
 
-// NewProgress writes to w; bar selects the redrawn bar (use IsTerminal).
-func NewProgress(w io.Writer, bar bool) *Progress {
-	return &Progress{w: w, bar: bar, width: 80, now: time.Now}
+// newProgress writes to w; bar selects the redrawn bar (see isTerminal).
+func newProgress(w io.Writer, bar bool) *progress {
+	return &progress{w: w, bar: bar, width: 80, now: time.Now}
 }
 
-// IsTerminal reports whether w is a character device (a terminal), where a
+// isTerminal reports whether w is a character device (a terminal), where a
 // bar can be redrawn in place. TERM=dumb counts as no terminal.
-func IsTerminal(w io.Writer) bool {
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok || os.Getenv("TERM") == "dumb" {
 		return false
@@ -45,8 +48,29 @@ func IsTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// event is the assets.Options.Progress callback.
+func (p *progress) event(ev assets.Event) {
+	switch ev.Kind {
+	case assets.Started:
+		p.begin(ev.Total, ev.TotalBytes)
+	case assets.ImageDone:
+		switch {
+		case ev.Err != nil:
+			p.step(ev.Size, ev.Err.Error(), true)
+		case ev.Cancelled:
+			p.step(ev.Size, ev.Path+": cancelled", false)
+		default:
+			m := ev.Master
+			p.step(ev.Size, fmt.Sprintf("%s: %dx%d %s, %s, %s (%.1f s)", ev.Path, m.Width, m.Height, m.Format, mb(m.Size), ev.How, ev.Took.Seconds()), false)
+		}
+	case assets.Finished:
+		p.end(fmt.Sprintf("images: %d masters, %d read, %d derivatives made, %d from the cache, in %s",
+			ev.Total, ev.Read, ev.Derived, ev.Cached, clock(ev.Took)))
+	}
+}
+
 // begin starts counting total masters of allBytes bytes.
-func (p *Progress) begin(total int, allBytes int64) {
+func (p *progress) begin(total int, allBytes int64) {
 	p.mu.Lock()
 	p.total, p.allBytes, p.start = total, allBytes, p.now()
 	p.done, p.bytes = 0, 0
@@ -73,7 +97,7 @@ func (p *Progress) begin(total int, allBytes int64) {
 
 // step records one finished master and its line; on a bar, only problem
 // lines are printed (above the bar).
-func (p *Progress) step(size int64, line string, problem bool) {
+func (p *progress) step(size int64, line string, problem bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
@@ -90,7 +114,7 @@ func (p *Progress) step(size int64, line string, problem bool) {
 }
 
 // end removes the bar and prints a summary line.
-func (p *Progress) end(summary string) {
+func (p *progress) end(summary string) {
 	if p.bar && p.stop != nil {
 		close(p.stop)
 		<-p.stopped
@@ -105,7 +129,7 @@ func (p *Progress) end(summary string) {
 }
 
 // Write prints b above the bar.
-func (p *Progress) Write(b []byte) (int, error) {
+func (p *progress) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
@@ -116,7 +140,7 @@ func (p *Progress) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (p *Progress) clear() {
+func (p *progress) clear() {
 	if p.shown {
 		io.WriteString(p.w, "\r\x1b[K")
 		p.shown = false
@@ -124,7 +148,7 @@ func (p *Progress) clear() {
 }
 
 // draw shows: [#####.....] 12/46 images  120/460 MB  0:34 elapsed  ETA 1:30
-func (p *Progress) draw() {
+func (p *progress) draw() {
 	if !p.bar || p.total == 0 {
 		return
 	}
