@@ -21,6 +21,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrUnsupported is wrapped by Decode's error for JPEGs this package does not read (the caller falls back to image/jpeg).
@@ -67,6 +68,8 @@ type component struct {
 // Image holds the quantized DCT coefficients of one JPEG.
 type Image struct {
 	Width, Height int
+	// Damage says what was repaired when the file is damaged (see Damage).
+	Damage Damage
 
 	comps        []component
 	qt           [4][64]uint16 // zigzag order, as stored in DQT
@@ -153,7 +156,15 @@ type bitReader struct {
 	n        uint
 	atMarker bool
 	eof      bool // ran off the end of data without seeing a marker
+	// fake counts the zero bits fed after a marker or the end of data.
+	// They sit at the low end of acc, so once n < fake a decode has used
+	// bits the file does not have: the data of that MCU is missing.
+	fake uint
 }
+
+// overrun reports whether decoding has consumed bits past the end of the
+// entropy-coded segment (the file is truncated or a marker came early).
+func (br *bitReader) overrun() bool { return br.n < br.fake }
 
 func (br *bitReader) fill() {
 	// Fast path: four bytes at once when none of them is 0xFF (stuffing
@@ -189,6 +200,9 @@ func (br *bitReader) fill() {
 				br.eof = true
 				br.atMarker = true
 			}
+		}
+		if br.atMarker {
+			br.fake += 8
 		}
 		br.acc |= uint64(b) << (56 - br.n)
 		br.n += 8
@@ -268,9 +282,25 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 	)
 	for {
 		if pos >= len(data) {
+			if scanned {
+				// The image data is all there; only the end
+				// marker is missing (a copy cut short by a few bytes).
+				m.Damage.Notes = append(m.Damage.Notes, "the file ends without its end-of-image marker")
+				return m, nil
+			}
 			return nil, errTruncated
 		}
 		if data[pos] != 0xFF {
+			if scanned {
+				// Stray bytes after the scan: look for the next marker.
+				p, _, ok := nextMarker(data, pos)
+				if !ok {
+					m.Damage.Notes = append(m.Damage.Notes, "the file ends without its end-of-image marker")
+					return m, nil
+				}
+				pos = p
+				continue
+			}
 			return nil, corrupt("expected a marker")
 		}
 		for pos < len(data) && data[pos] == 0xFF {
@@ -502,53 +532,114 @@ func (m *Image) parseSOS(seg []byte, dc, ac *[4]huffTable, qdefined *[4]bool) er
 }
 
 // decodeScan decodes the entropy-coded data starting at pos and returns the
-// position of the marker that ends it.
+// position of the marker that ends it (len(data) when the file ends first).
+//
+// Damaged data is repaired as libjpeg repairs it: an MCU whose data is
+// corrupt (a code no table holds, a coefficient out of range) or missing
+// (the file ends, or a marker comes early) is left with zero coefficients,
+// which decode to mid-grey, and so is the rest of its restart interval;
+// decoding resumes at the next restart marker, or stops when there is none.
+// What was repaired is recorded in m.Damage. Only a scan that yields no MCU
+// at all is an error.
 func (m *Image) decodeScan(data []byte, pos int, dc, ac *[4]huffTable, ri int) (int, error) {
 	for i := range m.comps {
 		c := &m.comps[i]
 		c.coef = make([]int16, c.bw*c.bh*64)
 	}
+	total := m.mcusX * m.mcusY
+	m.Damage = Damage{MCUs: total}
 	br := bitReader{data: data, pos: pos}
 	var pred [3]int32
-	mcu, rst := 0, 0
-	for my := 0; my < m.mcusY; my++ {
-		for mx := 0; mx < m.mcusX; mx++ {
-			if ri > 0 && mcu > 0 && mcu%ri == 0 {
-				p, c, ok := nextMarker(data, br.pos)
-				if !ok {
-					return 0, errTruncated
-				}
-				if c != byte(0xD0+rst) {
-					return 0, corrupt("missing restart marker")
-				}
-				rst = (rst + 1) & 7
-				br = bitReader{data: data, pos: p + 2}
-				pred = [3]int32{}
+	rst := 0 // the number (0-7) of the next restart marker expected
+	for mcu := 0; mcu < total; {
+		if ri > 0 && mcu > 0 && mcu%ri == 0 {
+			p, c, ok := nextMarker(data, br.pos)
+			if !ok {
+				m.lose(mcu, total-mcu, "the data ends early (truncated file)")
+				return len(data), m.Damage.usable()
 			}
+			if c < 0xD0 || c > 0xD7 {
+				m.lose(mcu, total-mcu, fmt.Sprintf("marker 0x%02X comes before the end of the data", c))
+				return p, m.Damage.usable()
+			}
+			if skip := int(c-0xD0-byte(rst)) & 7; skip > 0 {
+				// The markers of skip intervals are missing: their
+				// data is lost, and the marker found opens the next.
+				n := min(skip*ri, total-mcu)
+				m.lose(mcu, n, fmt.Sprintf("%d restart marker(s) missing", skip))
+				if mcu += n; mcu >= total {
+					return p, m.Damage.usable()
+				}
+			}
+			rst = int(c-0xD0+1) & 7
+			br = bitReader{data: data, pos: p + 2}
+			pred = [3]int32{}
+		}
+		what := m.decodeMCU(&br, mcu, &pred, dc, ac)
+		if what == "" {
 			mcu++
-			for ci := range m.comps {
-				c := &m.comps[ci]
-				dt, at := &dc[c.td], &ac[c.ta]
-				for v := 0; v < c.v; v++ {
-					row := (my*c.v + v) * c.bw
-					for h := 0; h < c.h; h++ {
-						off := (row + mx*c.h + h) * 64
-						if err := br.block(c.coef[off:off+64:off+64], &pred[ci], dt, at); err != nil {
-							return 0, err
-						}
-					}
+			continue
+		}
+		// The MCU and the rest of its restart interval are lost (the
+		// rest of the scan, without restart markers).
+		n := total - mcu
+		if ri > 0 {
+			n = min(ri-mcu%ri, n)
+		}
+		m.zeroMCU(mcu)
+		m.lose(mcu, n, what)
+		mcu += n
+		if ri == 0 {
+			break
+		}
+	}
+	p, _, ok := nextMarker(data, br.pos)
+	if !ok {
+		return len(data), m.Damage.usable()
+	}
+	return p, m.Damage.usable()
+}
+
+// decodeMCU decodes the blocks of one MCU and returns what was wrong with
+// its data, or "".
+func (m *Image) decodeMCU(br *bitReader, mcu int, pred *[3]int32, dc, ac *[4]huffTable) string {
+	my, mx := mcu/m.mcusX, mcu%m.mcusX
+	for ci := range m.comps {
+		c := &m.comps[ci]
+		dt, at := &dc[c.td], &ac[c.ta]
+		for v := 0; v < c.v; v++ {
+			row := (my*c.v + v) * c.bw
+			for h := 0; h < c.h; h++ {
+				off := (row + mx*c.h + h) * 64
+				if err := br.block(c.coef[off:off+64:off+64], &pred[ci], dt, at); err != nil {
+					return strings.TrimPrefix(err.Error(), "jpegcoef: corrupt JPEG: ")
 				}
 			}
 		}
 	}
-	if br.eof {
-		return 0, errTruncated
+	if br.overrun() {
+		if br.eof {
+			return "the data ends early (truncated file)"
+		}
+		return "the data stops early at a marker"
 	}
-	p, _, ok := nextMarker(data, br.pos)
-	if !ok {
-		return 0, errTruncated
+	return ""
+}
+
+// zeroMCU clears the coefficients of one MCU, which then decodes to
+// mid-grey, as libjpeg fills blocks whose data is missing.
+func (m *Image) zeroMCU(mcu int) {
+	my, mx := mcu/m.mcusX, mcu%m.mcusX
+	for ci := range m.comps {
+		c := &m.comps[ci]
+		for v := 0; v < c.v; v++ {
+			row := (my*c.v + v) * c.bw
+			for h := 0; h < c.h; h++ {
+				off := (row + mx*c.h + h) * 64
+				clear(c.coef[off : off+64])
+			}
+		}
 	}
-	return p, nil
 }
 
 // block decodes one 8x8 block's coefficients, in zigzag order, into blk.

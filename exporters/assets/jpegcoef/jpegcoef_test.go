@@ -352,15 +352,6 @@ func TestUnsupportedInGo(t *testing.T) {
 	}
 }
 
-func TestTruncated(t *testing.T) {
-	data := encode(t, photo(64, 64, 2, false), 90)
-	for n := 0; n < len(data)-2; n += 7 {
-		if _, err := Decode(data[:n], 1<<20); err == nil {
-			t.Fatalf("truncated at %d accepted", n)
-		}
-	}
-}
-
 func FuzzDecode(f *testing.F) {
 	f.Add(encode(f, photo(24, 16, 1, false), 75))
 	f.Add(encode(f, photo(9, 17, 1, true), 50))
