@@ -47,14 +47,16 @@ type indexEntry struct {
 	// new version may turn an image differently); entries of another
 	// version are not used.
 	Pipeline string `json:"pipeline,omitempty"`
+	// Damage is what decoding repaired (Master.Damage).
+	Damage string `json:"damage,omitempty"`
 }
 
 func (e indexEntry) master(rel string) *Master {
-	return &Master{Path: rel, Size: e.Size, SHA256: e.SHA256, SHA512: e.SHA512, CRC32: e.CRC32, ModTime: e.MtimeNs, Format: e.Format, Width: e.Width, Height: e.Height}
+	return &Master{Path: rel, Size: e.Size, SHA256: e.SHA256, SHA512: e.SHA512, CRC32: e.CRC32, ModTime: e.MtimeNs, Format: e.Format, Width: e.Width, Height: e.Height, Damage: e.Damage}
 }
 
 func entryOf(m *Master, mtimeNs int64) indexEntry {
-	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height, Pipeline: PipelineVersion}
+	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height, Pipeline: PipelineVersion, Damage: m.Damage}
 }
 
 // index maps absolute master paths to what was read of them.

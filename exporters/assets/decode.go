@@ -7,7 +7,6 @@ import (
 
 	"github.com/disintegration/imaging"
 
-	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
 	"github.com/vitrine-tools/vitrine/model/imagemeta"
 
 	// Decoders of the master formats vitrine accepts.
@@ -31,12 +30,8 @@ var jpegDecoder = func(data []byte) (image.Image, error) {
 // pixels unless a deriver asks. Anything else (progressive, CMYK, turned,
 // PNG, TIFF, ...) is decoded whole by decodeImage.
 func decodeSource(data []byte, format string, maxPixels int64) (*Source, error) {
-	if format == "jpeg" && imagemeta.Orientation(data) == 1 {
-		// Any failure falls back to the full decoder, which reports its
-		// own error if the file is really damaged.
-		if c, err := jpegcoef.Decode(data, maxPixels); err == nil {
-			return &Source{coef: c, w: c.Width, h: c.Height, raw: data, format: format}, nil
-		}
+	if format == "jpeg" {
+		return decodeJPEGSource(data, maxPixels)
 	}
 	img, err := decodeImage(data, format)
 	if err != nil {

@@ -33,7 +33,13 @@ type Source struct {
 	// the store's single read; raw is nil for a Source made by NewSource.
 	raw    []byte
 	format string
+	// damage says what decoding repaired ("" for a sound master).
+	damage string
 }
+
+// Damage says what decoding repaired in a damaged master (data filled with
+// mid-grey, scans left out), "" for a sound one.
+func (s *Source) Damage() string { return s.damage }
 
 // pixelSource is a Source holding a decoded image.
 func pixelSource(img image.Image, raw []byte, format string) *Source {

@@ -39,7 +39,7 @@ import (
 
 // PipelineVersion is part of every cache key; bump it when a change to the
 // decoding or resampling code changes derivative bytes.
-const PipelineVersion = "6"
+const PipelineVersion = "7"
 
 // DefaultMaxMemory is the default budget of decoded pixels in flight: with
 // it, a build of 24-megapixel masters peaks well under 1 GiB of memory.
@@ -63,6 +63,11 @@ type Master struct {
 	Format string
 	// Width and Height are the pixel size after EXIF orientation.
 	Width, Height int
+	// Damage says what decoding repaired in a damaged file (corrupt or
+	// missing data filled with mid-grey, as libjpeg fills it), "" for a
+	// sound one. It is kept in the cache, so a rebuild that decodes
+	// nothing still reports it.
+	Damage string
 }
 
 // Deriver makes one kind of derivative (a tile pyramid, a resized JPEG) from a
@@ -392,6 +397,7 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 		return "", size, fail("cannot decode the image (%v); re-export it", err)
 	}
 	m.Width, m.Height = src.Size()
+	m.Damage = src.Damage()
 	for _, d := range derivers {
 		if err := ctx.Err(); err != nil {
 			return "", size, err
