@@ -150,6 +150,13 @@ func TestValidateProblems(t *testing.T) {
 		{name: "not an image", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "p2.jpg"), []byte("this is text, not a JPEG\n"), 0o644)
 		}, line: 19, col: 15, message: `"p2.jpg" is not a readable image`},
+		{name: "HEIC named .jpg", setup: func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "p2.jpg"), append(ftyp("heic"), make([]byte, 600)...), 0o644)
+		}, line: 19, col: 15, message: `"p2.jpg" is a HEIC (HEIF, as iPhones and recent cameras write it) file, which vitrine does not read (convert it to JPEG or TIFF, e.g. heif-convert`},
+		{name: "camera raw", setup: func(t *testing.T, dir string) {
+			d := tiffWithMake(t, "NIKON CORPORATION")
+			os.WriteFile(filepath.Join(dir, "p2.jpg"), d, 0o644)
+		}, line: 19, col: 15, message: `"p2.jpg" is a Nikon NEF camera raw file, which vitrine does not read (a camera raw file is not an image to publish`},
 		{name: "empty image", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "p2.jpg"), nil, 0o644)
 		}, line: 19, col: 15, message: `"p2.jpg" is empty (0 bytes) (copy the image again`},

@@ -362,6 +362,9 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	if spoolErr != nil {
 		return "", size, fail("keeping a copy for the bag: %v", spoolErr)
 	}
+	if ff, ok := model.SniffForeign(data[:min(len(data), 512)]); ok {
+		return "", size, fail("%s; %s", ff.Error(rel), ff.Hint)
+	}
 	if cfgErr != nil {
 		return "", size, fail("not a readable image (%v); give a JPEG, PNG, TIFF or WebP file, re-exported if it is damaged", cfgErr)
 	}
