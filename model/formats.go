@@ -1,10 +1,11 @@
 package model
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
 
 // ForeignFormat names a file format vitrine does not read, recognized from
@@ -19,9 +20,13 @@ type ForeignFormat struct {
 // SniffForeign recognizes the image, document and raw formats that
 // collections hold but vitrine does not read (HEIF/HEIC, AVIF, JPEG 2000,
 // camera raw such as CR2, CR3, NEF, ARW, DNG, RAF, ORF, RW2, PDF, Photoshop
-// PSD/PSB, JPEG XL, BMP, GIF) from head, the first bytes of the file (512
-// are enough). ok is false for anything else.
-func SniffForeign(head []byte) (f ForeignFormat, ok bool) {
+// PSD/PSB, JPEG XL, BMP, GIF) in the file r of size bytes, from its first
+// bytes (and, for a TIFF, its first IFD). ok is false for anything else.
+func SniffForeign(r io.ReaderAt, size int64) (f ForeignFormat, ok bool) {
+	head := make([]byte, min(size, 64))
+	if n, _ := r.ReadAt(head, 0); n < len(head) {
+		head = head[:n]
+	}
 	has := func(off int, s string) bool {
 		return len(head) >= off+len(s) && string(head[off:off+len(s)]) == s
 	}
@@ -61,7 +66,7 @@ func SniffForeign(head []byte) (f ForeignFormat, ok bool) {
 	case has(0, "IIU\x00"):
 		return ForeignFormat{"Panasonic RW2 camera raw", rawHint}, true
 	case has(0, "II*\x00") || has(0, "MM\x00*"):
-		if raw := tiffRaw(head); raw != "" {
+		if raw := tiffRaw(head, r, size); raw != "" {
 			return ForeignFormat{raw + " camera raw", rawHint}, true
 		}
 	}
@@ -73,52 +78,35 @@ const (
 	jp2Hint = "convert it to TIFF, e.g. opj_decompress -i IN.jp2 -o OUT.tif (Debian libopenjp2-tools) or vips copy IN.jp2 OUT.tif"
 )
 
-// tiffRaw tells the raw formats built on TIFF (CR2, NEF, ARW, DNG, PEF,
-// ...) from a plain TIFF by the markers they leave in the header: CR2 has
-// "CR" at byte 8; the others a Make tag naming the maker or a DNGVersion
-// tag in the first IFD.
-func tiffRaw(head []byte) string {
+// tiffRaw tells the raw formats built on TIFF (CR2, NEF, ARW, DNG, PEF)
+// from a plain TIFF by what they leave in the header: CR2 has "CR" at byte
+// 8; the others a DNGVersion tag or a Make tag naming the maker in the
+// first IFD.
+func tiffRaw(head []byte, r io.ReaderAt, size int64) string {
 	if len(head) >= 10 && string(head[8:10]) == "CR" {
 		return "Canon CR2"
 	}
-	var bo binary.ByteOrder = binary.LittleEndian
-	if head[0] == 'M' {
-		bo = binary.BigEndian
-	}
-	if len(head) < 8 {
+	f, err := imagemeta.Open(r, size)
+	if err != nil {
 		return ""
 	}
-	off := int(bo.Uint32(head[4:]))
-	if off < 8 || off+2 > len(head) {
+	ifd, err := f.ReadIFD(f.First)
+	if err != nil {
 		return ""
 	}
-	n := int(bo.Uint16(head[off:]))
-	for i := 0; i < n; i++ {
-		e := off + 2 + 12*i
-		if e+12 > len(head) {
-			break
-		}
-		switch bo.Uint16(head[e:]) {
-		case 50706: // DNGVersion
-			return "DNG"
-		case 0x010F: // Make
-			count := int(bo.Uint32(head[e+4:]))
-			at := e + 8
-			if count > 4 {
-				at = int(bo.Uint32(head[e+8:]))
-			}
-			if at < 0 || at+count > len(head) || count > 64 {
-				continue
-			}
-			maker := string(bytes.TrimRight(head[at:at+count], "\x00 "))
-			switch {
-			case strings.HasPrefix(maker, "NIKON"):
-				return "Nikon NEF"
-			case maker == "SONY":
-				return "Sony ARW"
-			case strings.HasPrefix(maker, "PENTAX"):
-				return "Pentax PEF"
-			}
+	const tagMake, tagDNGVersion = 271, 50706
+	if _, ok := ifd.Get(tagDNGVersion); ok {
+		return "DNG"
+	}
+	if e, ok := ifd.Get(tagMake); ok {
+		maker := strings.TrimRight(string(e.Bytes()), "\x00 ")
+		switch {
+		case strings.HasPrefix(maker, "NIKON"):
+			return "Nikon NEF"
+		case maker == "SONY":
+			return "Sony ARW"
+		case strings.HasPrefix(maker, "PENTAX"):
+			return "Pentax PEF"
 		}
 	}
 	return ""

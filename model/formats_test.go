@@ -90,7 +90,7 @@ func TestSniffForeign(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f, ok := SniffForeign(tc.head)
+			f, ok := SniffForeign(bytes.NewReader(tc.head), int64(len(tc.head)))
 			if tc.want == "" {
 				if ok {
 					t.Fatalf("recognized as %s", f.Name)
@@ -113,6 +113,6 @@ func FuzzSniffForeign(f *testing.F) {
 	f.Add([]byte("II*\x00\x08\x00\x00\x00\x01\x00\x0f\x01\x02\x00\x40\x00\x00\x00\xff\xff\xff\x7f"))
 	f.Add(ftyp("heic"))
 	f.Fuzz(func(t *testing.T, head []byte) {
-		SniffForeign(head)
+		SniffForeign(bytes.NewReader(head), int64(len(head)))
 	})
 }

@@ -326,15 +326,15 @@ func (v *validator) image(path, rel string, opt ValidateOptions, infos map[strin
 		v.err(path, fmt.Sprintf("%q is empty (0 bytes)", rel), "copy the image again from its source; the copy or download did not finish")
 		return
 	}
-	br := bufio.NewReader(f)
-	if head, _ := br.Peek(512); len(head) > 0 {
-		// Before DecodeConfig: a camera raw file is a TIFF whose first
-		// image is often a small preview, which would pass for the photograph.
-		if ff, ok := SniffForeign(head); ok {
+	// Before DecodeConfig: a camera raw file is a TIFF whose first image is
+	// often a small preview, which would pass for the photograph.
+	if st, err := f.Stat(); err == nil {
+		if ff, ok := SniffForeign(f, st.Size()); ok {
 			v.err(path, ff.Error(rel), ff.Hint)
 			return
 		}
 	}
+	br := bufio.NewReader(f)
 	cfg, format, err := image.DecodeConfig(headerReader{br, f})
 	if err != nil {
 		v.err(path, fmt.Sprintf("%q is not a readable image (%v)", rel, err), "give a JPEG, PNG or TIFF file; re-export it if it is damaged")

@@ -362,7 +362,7 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	if spoolErr != nil {
 		return "", size, fail("keeping a copy for the bag: %v", spoolErr)
 	}
-	if ff, ok := model.SniffForeign(data[:min(len(data), 512)]); ok {
+	if ff, ok := model.SniffForeign(bytes.NewReader(data), int64(len(data))); ok {
 		return "", size, fail("%s; %s", ff.Error(rel), ff.Hint)
 	}
 	if cfgErr != nil {
