@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/vitrine-tools/vitrine/exporters/assets"
@@ -35,6 +36,10 @@ type Config struct {
 	Assets assets.Options
 	// Log receives the exporters' notes; nil means none.
 	Log io.Writer
+	// KeepGoing builds without the images the asset store could not use
+	// (Report.LeftOut) instead of stopping: their plates keep their text
+	// in every format and lose the image (no IIIF canvas, no figure).
+	KeepGoing bool
 }
 
 // Phase is one step of a build and how long it took: "checks", "images",
@@ -53,6 +58,26 @@ type Report struct {
 	// Assets are the asset store's counters once every exporter had run
 	// (the bag's reads of masters included).
 	Assets assets.Stats
+	// Damaged lists the masters that were repaired when decoded (corrupt
+	// or missing data filled), in plate order; they are in every format.
+	Damaged []Damaged
+	// LeftOut lists the images left out with Config.KeepGoing, in plate
+	// order. A build with images left out is committed, but is not a
+	// success: the command exits 1.
+	LeftOut []LeftOut
+}
+
+// Damaged is a master that was repaired when decoded.
+type Damaged struct {
+	Path   string
+	Damage string
+}
+
+// LeftOut is an image left out of a build, with the plates that showed it.
+type LeftOut struct {
+	Path   string
+	Plates []string
+	Err    error
 }
 
 // OptionError is returned by Run when an exporter's Check refuses its
@@ -138,7 +163,16 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("images: %w\n%w", err, ErrNothingWritten)
+		failed := store.Failed()
+		if !c.KeepGoing || len(failed) == 0 {
+			return nil, fmt.Errorf("images: %w\n%w", err, ErrNothingWritten)
+		}
+		b.Exhibition, rep.LeftOut = leaveOut(c.Exhibition, failed)
+	}
+	for _, p := range store.Paths() {
+		if m := store.Master(p); m != nil && m.Damage != "" {
+			rep.Damaged = append(rep.Damaged, Damaged{Path: p, Damage: m.Damage})
+		}
 	}
 	// Hand the decoded images' memory back to the system before the
 	// exporters run, so that peak memory is the larger of the two phases,
@@ -170,6 +204,42 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	}
 	mark("moving into place")
 	return rep, nil
+}
+
+// leaveOut returns a copy of ex without the images in failed (its plates
+// keep their text), and what was left out, in plate order.
+func leaveOut(ex *model.Exhibition, failed map[string]error) (*model.Exhibition, []LeftOut) {
+	cp := *ex
+	cp.Plates = make([]model.Plate, len(ex.Plates))
+	byPath := map[string]int{}
+	var out []LeftOut
+	for i, pl := range ex.Plates {
+		pl.Images = slices.DeleteFunc(slices.Clone(pl.Images), func(im model.Image) bool {
+			err, bad := failed[im.Path]
+			if !bad {
+				return false
+			}
+			k, seen := byPath[im.Path]
+			if !seen {
+				k = len(out)
+				byPath[im.Path] = k
+				out = append(out, LeftOut{Path: im.Path, Err: err})
+			}
+			if !slices.Contains(out[k].Plates, pl.Number) {
+				out[k].Plates = append(out[k].Plates, pl.Number)
+			}
+			return true
+		})
+		cp.Plates[i] = pl
+	}
+	if cp.Cover != "" {
+		for _, pl := range cp.Plates {
+			if pl.Number == cp.Cover && len(pl.Images) == 0 {
+				cp.Cover = "" // the cover plate lost its image: a typographic cover
+			}
+		}
+	}
+	return &cp, out
 }
 
 func trailingSlash(u string) string {

@@ -214,19 +214,41 @@ type validator struct {
 }
 
 func (v *validator) add(sev Severity, path, msg, hint string) {
-	pos, ok := v.e.Positions[path]
+	v.ps = append(v.ps, v.e.ProblemAt(sev, path, msg, hint))
+}
+
+// ProblemAt makes a Problem about the field at path (such as
+// plates[3].images[0].path), placed at that field in the exhibition file,
+// or at the nearest enclosing field that has a position.
+func (e *Exhibition) ProblemAt(sev Severity, path, msg, hint string) Problem {
+	pos, ok := e.Positions[path]
 	for p := path; !ok && p != ""; {
 		i := strings.LastIndexAny(p, ".[")
 		if i < 0 {
 			break
 		}
 		p = p[:i]
-		pos, ok = v.e.Positions[p]
+		pos, ok = e.Positions[p]
 	}
 	if !ok {
-		pos = v.e.Positions[""]
+		pos = e.Positions[""]
 	}
-	v.ps = append(v.ps, Problem{File: v.e.File, Pos: pos, Severity: sev, Path: path, Msg: msg, Hint: hint})
+	return Problem{File: e.File, Pos: pos, Severity: sev, Path: path, Msg: msg, Hint: hint}
+}
+
+// ImageFields returns, for every image path of the plates, the field of
+// its first mention (plates[i].images[j].path), for placing problems
+// about the file.
+func (e *Exhibition) ImageFields() map[string]string {
+	out := map[string]string{}
+	for i, pl := range e.Plates {
+		for j, im := range pl.Images {
+			if _, ok := out[im.Path]; !ok {
+				out[im.Path] = fmt.Sprintf("plates[%d].images[%d].path", i, j)
+			}
+		}
+	}
+	return out
 }
 
 func (v *validator) err(path, msg, hint string)  { v.add(Error, path, msg, hint) }

@@ -37,6 +37,8 @@ type buildOptions struct {
 	// cpuProfile names a file for a CPU profile of the build (hidden
 	// flag, for performance work: go tool pprof FILE).
 	cpuProfile string
+	// keepGoing builds without the images that cannot be used.
+	keepGoing bool
 	// the formats' own options
 	format formatFlags
 }
@@ -79,6 +81,7 @@ previous outputs as they were.`,
 	f.StringVar(&opts.maxMemory, "max-memory", "512MiB", "budget for decoded images in flight (e.g. 256MiB, 2GiB); larger masters are processed one at a time")
 	f.Int64Var(&opts.maxPixels, "max-pixels", model.DefaultMaxPixels, "refuse images with more pixels than this (read from the header)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
+	f.BoolVarP(&opts.keepGoing, "keep-going", "k", false, "build without the images that cannot be used (their plates keep their text), list them, and exit 1")
 	f.BoolVar(&opts.linkCache, "link-cache", true, "put IIIF image files into OUT as hard links to the cache when both are on one file system (false: copy them, so that editing OUT in place cannot touch the cache)")
 	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	_ = f.MarkHidden("cpuprofile")
@@ -155,7 +158,7 @@ func runBuild(c *cobra.Command, a *app, dir string, opts *buildOptions) error {
 	out.CopyOnly = !opts.linkCache
 	rep, err := exporters.Run(ctx, exporters.Config{
 		Exhibition: ex, Images: infos, Exporters: selected, Out: out,
-		BaseURL: opts.baseURL, Time: t, Version: version, Log: progress,
+		BaseURL: opts.baseURL, Time: t, Version: version, Log: progress, KeepGoing: opts.keepGoing,
 		Assets: assets.Options{
 			Workers: opts.workers, CacheDir: cacheDir, MaxPixels: opts.maxPixels, MaxMemory: maxMemory,
 			Progress: progress.event,
@@ -182,8 +185,19 @@ func runBuild(c *cobra.Command, a *app, dir string, opts *buildOptions) error {
 		phases = append(phases, fmt.Sprintf("%s %.1f s", p.Name, p.Took.Seconds()))
 	}
 	fmt.Fprintf(progress, "time: %s\n", strings.Join(phases, ", "))
+	// Problems are printed even with --quiet.
+	for _, d := range rep.Damaged {
+		fmt.Fprintf(a.stderr, "vitrine: warning: %s is damaged; it was repaired as other readers repair it (%s); compare it with its source and replace it if you can\n", d.Path, d.Damage)
+	}
 	if !opts.quiet {
 		fmt.Fprintf(a.stdout, "built %s (%d plates) into %s: %s\n", ex.Slug, len(ex.Plates), opts.out, strings.Join(rep.Formats, ", "))
+	}
+	if len(rep.LeftOut) > 0 {
+		fmt.Fprintf(a.stderr, "vitrine: %d image(s) left out (--keep-going); their plates were built with their text only:\n", len(rep.LeftOut))
+		for _, lo := range rep.LeftOut {
+			fmt.Fprintf(a.stderr, "  %s (plate %s): %v\n", lo.Path, strings.Join(lo.Plates, ", "), lo.Err)
+		}
+		return exitError{exitFail}
 	}
 	return nil
 }

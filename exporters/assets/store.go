@@ -139,6 +139,7 @@ type Store struct {
 	derived map[string][]string // key: path + "\x00" + deriver key
 	dirs    map[string]string
 	spooled map[string]string
+	failed  map[string]error
 	stats   Stats
 }
 
@@ -155,7 +156,7 @@ func New(ex *model.Exhibition, opt Options) (*Store, error) {
 	}
 	s := &Store{
 		ex: ex, opt: opt, decode: decodeSource,
-		masters: map[string]*Master{}, derived: map[string][]string{}, dirs: map[string]string{}, spooled: map[string]string{},
+		masters: map[string]*Master{}, derived: map[string][]string{}, dirs: map[string]string{}, spooled: map[string]string{}, failed: map[string]error{},
 		stats:  Stats{Reads: map[string]int{}, Decodes: map[string]int{}},
 		budget: newBudget(opt.MaxMemory),
 	}
@@ -206,13 +207,16 @@ func (s *Store) Stats() Stats {
 	return st
 }
 
-// Paths returns every image path of the exhibition in plate order, once each.
+// Paths returns every image path of the exhibition in plate order, once
+// each, leaving out those a finished Run could not use (Failed).
 func (s *Store) Paths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range s.ex.Plates {
 		for _, im := range p.Images {
-			if !seen[im.Path] {
+			if !seen[im.Path] && s.failed[im.Path] == nil {
 				seen[im.Path] = true
 				out = append(out, im.Path)
 			}
@@ -275,6 +279,13 @@ feed:
 	close(jobs)
 	wg.Wait()
 	saveErr := s.index.save()
+	s.mu.Lock()
+	for i, err := range errs {
+		if err != nil && ctx.Err() == nil {
+			s.failed[paths[i]] = err
+		}
+	}
+	s.mu.Unlock()
 	st := s.Stats()
 	nread := 0
 	for _, n := range st.Reads {
@@ -291,6 +302,19 @@ feed:
 		return fmt.Errorf("cache index: %w", saveErr)
 	}
 	return nil
+}
+
+// Failed returns the masters Run could not use, by path, with why (each
+// error names the file and wraps ErrImage). A caller that goes on without
+// them (build --keep-going) leaves their images out.
+func (s *Store) Failed() map[string]error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]error, len(s.failed))
+	for k, v := range s.failed {
+		out[k] = v
+	}
+	return out
 }
 
 // ErrImage wraps every error about one image.

@@ -32,6 +32,8 @@ type Config struct {
 	Log io.Writer
 	// Context defaults to t.Context().
 	Context context.Context
+	// KeepGoing is exporters.Config.KeepGoing.
+	KeepGoing bool
 }
 
 // Load loads and validates the exhibition in dir; any problem fails t.
@@ -83,7 +85,7 @@ func BuildLoaded(t testing.TB, ex *model.Exhibition, infos map[string]model.Imag
 	defer out.Abort()
 	rep, err := exporters.Run(c.Context, exporters.Config{
 		Exhibition: ex, Images: infos, Exporters: exps, Out: out,
-		BaseURL: c.BaseURL, Time: tm, Version: "test", Assets: c.Assets, Log: c.Log,
+		BaseURL: c.BaseURL, Time: tm, Version: "test", Assets: c.Assets, Log: c.Log, KeepGoing: c.KeepGoing,
 	})
 	return c.Out, rep, err
 }
