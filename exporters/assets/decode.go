@@ -84,4 +84,3 @@ func orient(img image.Image, o int) image.Image {
 	}
 	return img
 }
-
