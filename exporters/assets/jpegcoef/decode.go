@@ -283,9 +283,11 @@ func Decode(data []byte, maxPixels int64) (*Image, error) {
 	for {
 		if pos >= len(data) {
 			if scanned {
-				// The image data is all there; only the end
-				// marker is missing (a copy cut short by a few bytes).
-				m.Damage.Notes = append(m.Damage.Notes, "the file ends without its end-of-image marker")
+				// Only the end marker is missing (a copy cut short by
+				// a few bytes), unless the scan said more already.
+				if m.Damage.Lost == 0 {
+					m.Damage.Notes = append(m.Damage.Notes, "the file ends without its end-of-image marker")
+				}
 				return m, nil
 			}
 			return nil, errTruncated
