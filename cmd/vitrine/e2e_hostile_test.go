@@ -767,23 +767,27 @@ func TestEveryProblemInOneRun(t *testing.T) {
 }
 
 // TestEveryBrokenImageInOneBuild: images whose header is fine but whose
-// data is cut short pass validate, and the build reports every one of them
-// by file in one run, and writes nothing.
+// data is unusable pass validate --headers-only, and the build reports
+// every one of them by file in one run, and writes nothing. A JPEG cut
+// short in its data is repaired (a warning), not among them.
 func TestEveryBrokenImageInOneBuild(t *testing.T) {
 	vitrineBin(t)
 	good := noisyJPEG(t, 320, 240, 11)
+	sos := bytes.Index(good, []byte{0xFF, 0xDA})
 	var pngBuf bytes.Buffer
 	png.Encode(&pngBuf, image.NewGray(image.Rect(0, 0, 300, 200)))
 	dir := writeExhibition(t, hostileHeader, []string{
 		plateYAML("1", "Fine", "fine.jpg"),
-		plateYAML("2", "Cut JPEG", "cut.jpg"),
+		plateYAML("2", "JPEG with no image data", "dead.jpg"),
 		plateYAML("3", "Cut PNG", "cut.png"),
-		plateYAML("4", "Cut JPEG again", "cut2.jpg"),
+		plateYAML("4", "JPEG with no image data again", "dead2.jpg"),
+		plateYAML("5", "JPEG cut short (repaired)", "cut.jpg"),
 	}, map[string][]byte{
-		"fine.jpg": good,
-		"cut.jpg":  good[:len(good)/2],
-		"cut2.jpg": good[:len(good)/3],
-		"cut.png":  pngBuf.Bytes()[:pngBuf.Len()-20],
+		"fine.jpg":  good,
+		"dead.jpg":  good[:sos+14],
+		"dead2.jpg": good[:sos+20],
+		"cut.png":   pngBuf.Bytes()[:pngBuf.Len()-20],
+		"cut.jpg":   good[:len(good)/2],
 	})
 	out := t.TempDir()
 	os.WriteFile(filepath.Join(out, "previous.txt"), []byte("keep"), 0o644)
@@ -791,13 +795,13 @@ func TestEveryBrokenImageInOneBuild(t *testing.T) {
 	if code != exitFail {
 		t.Errorf("exit %d, want %d", code, exitFail)
 	}
-	for _, f := range []string{"cut.jpg", "cut2.jpg", "cut.png"} {
+	for _, f := range []string{"dead.jpg", "dead2.jpg", "cut.png"} {
 		if !strings.Contains(stderr, f) {
 			t.Errorf("%s not reported", f)
 		}
 	}
-	if strings.Contains(stderr, "fine.jpg:") {
-		t.Error("the good image was reported")
+	if strings.Contains(stderr, "fine.jpg:") || strings.Contains(stderr, "cut.jpg:") {
+		t.Error("a usable image was reported")
 	}
 	if !strings.Contains(stderr, "nothing was written") {
 		t.Error("does not say nothing was written")
