@@ -256,6 +256,10 @@ func chooseColumns(cols []column, rows [][]string, lang string) []string {
 	}
 	for _, s := range order {
 		g := groups[s]
+		name := string(cols[g[0]].field)
+		if l := cols[g[0]].lang; textFields[cols[g[0]].field] && l != lang {
+			name += ":" + l
+		}
 		st := make(map[int]contentStats, len(g))
 		for _, i := range g {
 			st[i] = stats(rows, i)
@@ -310,10 +314,6 @@ func chooseColumns(cols []column, rows [][]string, lang string) []string {
 				continue
 			}
 			others = append(others, fmt.Sprintf("%q kept as metadata", c.header))
-		}
-		name := string(cols[g[0]].field)
-		if l := cols[g[0]].lang; textFields[cols[g[0]].field] && l != lang {
-			name += ":" + l
 		}
 		if best < 0 {
 			report = append(report, fmt.Sprintf("rights: no column of rights URIs (%s)", strings.Join(others, "; ")))

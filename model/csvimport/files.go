@@ -341,7 +341,7 @@ func didYouMean(entries []string, name string) string {
 		d    int
 	}
 	want := foldKey(name)
-	limit := len([]rune(want))/3 + 2
+	limit := max(2, len([]rune(want))/4)
 	var cs []cand
 	for _, e := range entries {
 		if strings.HasPrefix(e, ".") {
