@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +132,110 @@ func TestSampleValidatesClean(t *testing.T) {
 	code, _, errs := runCLI(t, "validate", "../../samples/victory-70")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+}
+
+// TestImportCSVOnePassCLI: a sheet with many bad rows names every one of
+// them in one run, with its line and column, exits 1 and writes nothing;
+// the fixed sheet imports with --edition and --publisher and validates
+// with no warning about the edition.
+func TestImportCSVOnePassCLI(t *testing.T) {
+	tmp := t.TempDir()
+	imgs := filepath.Join(tmp, "scans")
+	os.MkdirAll(filepath.Join(imgs, "a folder"), 0o755)
+	jpg, err := os.ReadFile("../../model/folderimport/testdata/folder/1.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(imgs, "good.jpg"), jpg, 0o644)
+	os.WriteFile(filepath.Join(imgs, "Other.JPG"), jpg, 0o644)
+	os.WriteFile(filepath.Join(imgs, "note.jpg"), []byte("a note"), 0o644)
+	os.WriteFile(filepath.Join(imgs, "empty.jpg"), nil, 0o644)
+	os.WriteFile(filepath.Join(imgs, "minutes.pdf"), []byte("%PDF-1.4\n%%EOF\n"), 0o644)
+	os.WriteFile(filepath.Join(imgs, "fake.pdf"), []byte("<html>"), 0o644)
+	sheet := filepath.Join(tmp, "sheet.csv")
+	out := filepath.Join(tmp, "ex")
+	bad := "number,title,file,rights\n" +
+		"1,Good,good.jpg,http://creativecommons.org/licenses/by/4.0/\n" +
+		"2,Missing,goood.jpg,\n" +
+		"3,Unreadable,note.jpg,\n" +
+		"4,Empty,empty.jpg,\n" +
+		"5,Outside,../x.jpg,\n" +
+		"6,Folder,a folder,\n" +
+		"1,Twice,,\n" +
+		"8,,good.jpg,\n" +
+		"9,Rights,,All rights reserved\n" +
+		"10,Fake PDF,fake.pdf,\n" +
+		"11,Absolute,/tmp/x.jpg,\n"
+	os.WriteFile(sheet, []byte(bad), 0o644)
+	code, _, errs := runCLI(t, "import", "csv", sheet, "-o", out, "--images", imgs)
+	if code != 1 {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	for line := 3; line <= 12; line++ {
+		if !strings.Contains(errs, fmt.Sprintf("line %d, column ", line)) {
+			t.Errorf("row at line %d not named:\n%s", line, errs)
+		}
+	}
+	if !strings.Contains(errs, `did you mean "good.jpg"`) || !strings.Contains(errs, "(10 errors in 10 rows)") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("something was written: %v", err)
+	}
+
+	good := "number,title,file,rights\n" +
+		"1,Good,good.jpg,http://creativecommons.org/licenses/by/4.0/\n" +
+		"2,Other case,other.jpg,\n" +
+		"3,Minutes,minutes.pdf,\n" +
+		"4,No file,,\n"
+	os.WriteFile(sheet, []byte(good), 0o644)
+	code, _, errs = runCLI(t, "import", "csv", sheet, "-o", out, "--images", imgs, "--edition", "2026-12-01", "--publisher", "Town Museum")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, w := range []string{`"other.jpg" matched the file "Other.JPG"`, "no file: the plate has no image"} {
+		if !strings.Contains(errs, w) {
+			t.Errorf("notices lack %q:\n%s", w, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "files", "minutes.pdf")); err != nil {
+		t.Errorf("the PDF was not copied: %v", err)
+	}
+	code, _, errs = runCLI(t, "validate", out)
+	if code != 0 || strings.Contains(errs, "edition") {
+		t.Fatalf("validate: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "import", "csv", sheet, "-o", filepath.Join(tmp, "ex2"), "--edition", "1 Dec 2026"); code != 2 || !strings.Contains(errs, "--edition") {
+		t.Errorf("bad --edition: exit %d\n%s", code, errs)
+	}
+}
+
+// TestInitDigitisedCLI: init keeps an EXIF capture date as the
+// digitisation date unless --born-digital, and takes --edition and
+// --publisher.
+func TestInitDigitisedCLI(t *testing.T) {
+	for _, born := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "scans")
+		os.MkdirAll(dir, 0o755)
+		b, err := os.ReadFile("../../model/folderimport/testdata/folder/1.jpg") // EXIF DateTimeOriginal 1951:06:25
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "1.jpg"), b, 0o644)
+		args := []string{"init", dir, "--edition", "2026-12-01", "--publisher", "Town Museum"}
+		if born {
+			args = append(args, "--born-digital")
+		}
+		if code, _, errs := runCLI(t, args...); code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		raw, _ := os.ReadFile(filepath.Join(dir, "exhibition.yaml"))
+		s := string(raw)
+		hasDate := strings.Contains(s, `text: "1951-06-25"`)
+		hasDigitised := strings.Contains(s, "label: Digitised")
+		if hasDate != born || hasDigitised == born || !strings.Contains(s, "edition: \"2026-12-01\"") && !strings.Contains(s, "edition: 2026-12-01") || !strings.Contains(s, "Town Museum") {
+			t.Errorf("born digital %v:\n%s", born, s)
+		}
 	}
 }

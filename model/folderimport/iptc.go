@@ -37,8 +37,9 @@ func readPhotoshop(d []byte, m *Meta) {
 	}
 }
 
-// readIIM reads IPTC-IIM datasets: 1:90 (character set), 2:05, 2:55,
-// 2:80, 2:116, 2:120. Text is UTF-8 when 1:90 says so or when it is valid
+// readIIM reads IPTC-IIM datasets: 1:90 (character set), 2:05 Object
+// Name, 2:25 Keywords (repeated), 2:55 Date Created, 2:80 By-line, 2:116
+// Copyright Notice, 2:120 Caption/Abstract. Text is UTF-8 when 1:90 says so or when it is valid
 // UTF-8, else Latin-1.
 func readIIM(d []byte, m *Meta) {
 	var creators []string
@@ -63,6 +64,10 @@ func readIIM(d []byte, m *Meta) {
 		switch ds {
 		case 5:
 			m.Title = v
+		case 25:
+			if v = strings.TrimSpace(v); v != "" {
+				m.Keywords = append(m.Keywords, v)
+			}
 		case 55:
 			m.Date = v
 		case 80:

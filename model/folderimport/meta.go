@@ -15,12 +15,21 @@ import (
 // Meta is the descriptive metadata embedded in an image file. Each field is
 // the first non-empty value found, in the order XMP, IPTC, EXIF (XMP is
 // the newest and the only one that is always Unicode).
+//
+// Two dates are kept apart: Date is when the content was made, as a
+// cataloguer records it (IPTC Date Created, XMP photoshop:DateCreated);
+// Captured is when the camera or scanner made the file (EXIF
+// DateTimeOriginal, xmp:CreateDate), which for a scan is the day of
+// digitisation, not the object's date. Title and Description leave out
+// the boilerplate cameras write (see Boilerplate).
 type Meta struct {
-	Title       string // XMP dc:title, IPTC 2:05 Object Name
-	Description string // XMP dc:description, IPTC 2:120 Caption, EXIF ImageDescription, PNG Description
-	Creator     string // XMP dc:creator, IPTC 2:80 By-line, EXIF Artist, PNG Author
-	Date        string // EXIF DateTimeOriginal, XMP photoshop:DateCreated/exif:DateTimeOriginal/xmp:CreateDate, IPTC 2:55, PNG Creation Time
-	Rights      string // XMP dc:rights, IPTC 2:116 Copyright Notice, EXIF Copyright, PNG Copyright
+	Title       string   // XMP dc:title, IPTC 2:05 Object Name
+	Description string   // XMP dc:description, IPTC 2:120 Caption, EXIF ImageDescription, PNG Description
+	Creator     string   // XMP dc:creator, IPTC 2:80 By-line, EXIF Artist, PNG Author
+	Date        string   // XMP photoshop:DateCreated, IPTC 2:55 Date Created
+	Captured    string   // EXIF DateTimeOriginal (else DateTime), XMP exif:DateTimeOriginal/xmp:CreateDate, PNG Creation Time
+	Rights      string   // XMP dc:rights, IPTC 2:116 Copyright Notice, EXIF Copyright, PNG Copyright
+	Keywords    []string // XMP dc:subject, IPTC 2:25 Keywords
 }
 
 // sources of one field, best first
@@ -37,12 +46,27 @@ func (s metaSet) merge() Meta {
 		}
 		return ""
 	}
+	text := func(vals ...string) string {
+		for i, v := range vals {
+			if Boilerplate(v) {
+				vals[i] = ""
+			}
+		}
+		return pick(vals...)
+	}
+	kw := s.xmp.Keywords
+	if len(kw) == 0 {
+		kw = s.iptc.Keywords
+	}
+	// The EXIF block's date (and PNG's Creation Time) is the capture.
 	return Meta{
-		Title:       pick(s.xmp.Title, s.iptc.Title, s.png.Title),
-		Description: pick(s.xmp.Description, s.iptc.Description, s.exif.Description, s.png.Description),
+		Title:       text(s.xmp.Title, s.iptc.Title, s.png.Title),
+		Description: text(s.xmp.Description, s.iptc.Description, s.exif.Description, s.png.Description),
 		Creator:     pick(s.xmp.Creator, s.iptc.Creator, s.exif.Creator, s.png.Creator),
-		Date:        pick(s.exif.Date, s.xmp.Date, s.iptc.Date, s.png.Date),
+		Date:        pick(s.xmp.Date, s.iptc.Date),
+		Captured:    pick(s.exif.Date, s.xmp.Captured, s.png.Date),
 		Rights:      pick(s.xmp.Rights, s.iptc.Rights, s.exif.Rights, s.png.Rights),
+		Keywords:    kw,
 	}
 }
 

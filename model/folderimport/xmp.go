@@ -14,9 +14,11 @@ const (
 	nsEXIF      = "http://ns.adobe.com/exif/1.0/"
 )
 
-// readXMP reads dc:title, dc:description, dc:creator, dc:rights and the
-// creation date from an XMP packet. For a language alternative it takes the
-// x-default item, else the first; for a list it joins the items with "; ".
+// readXMP reads dc:title, dc:description, dc:creator, dc:rights, the
+// keywords (dc:subject), the date the content was made
+// (photoshop:DateCreated) and the capture date (exif:DateTimeOriginal,
+// else xmp:CreateDate) from an XMP packet. For a language alternative it
+// takes the x-default item, else the first; creators are joined with "; ".
 func readXMP(d []byte, m *Meta) {
 	dec := xml.NewDecoder(bytes.NewReader(d))
 	dec.Strict = false
@@ -37,7 +39,7 @@ func readXMP(d []byte, m *Meta) {
 			switch {
 			case t.Name.Space == nsDC && field == "":
 				switch t.Name.Local {
-				case "title", "description", "creator", "rights":
+				case "title", "description", "creator", "rights", "subject":
 					field, items, langs = t.Name.Local, nil, nil
 				}
 			case field != "" && t.Name.Space == nsRDF && t.Name.Local == "li":
@@ -95,14 +97,17 @@ func readXMP(d []byte, m *Meta) {
 					m.Creator = v
 				case "rights":
 					m.Rights = v
+				case "subject":
+					m.Keywords = nonEmpty(items)
 				}
 				field = ""
 			}
 		}
 	}
-	for _, k := range []string{"exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"} {
+	m.Date = dates["photoshop:DateCreated"]
+	for _, k := range []string{"exif:DateTimeOriginal", "xmp:CreateDate"} {
 		if dates[k] != "" {
-			m.Date = dates[k]
+			m.Captured = dates[k]
 			break
 		}
 	}
