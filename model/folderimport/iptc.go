@@ -80,4 +80,3 @@ func readIIM(d []byte, m *Meta) {
 	}
 	m.Creator = strings.Join(creators, "; ")
 }
-

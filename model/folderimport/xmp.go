@@ -134,4 +134,3 @@ func nonEmpty(l []string) []string {
 	}
 	return out
 }
-
