@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,6 +238,69 @@ func TestInitDigitisedCLI(t *testing.T) {
 		hasDigitised := strings.Contains(s, "label: Digitised")
 		if hasDate != born || hasDigitised == born || !strings.Contains(s, "edition: \"2026-12-01\"") && !strings.Contains(s, "edition: 2026-12-01") || !strings.Contains(s, "Town Museum") {
 			t.Errorf("born digital %v:\n%s", born, s)
+		}
+	}
+}
+
+// TestImportedAttachmentsBuild: a sheet naming an image with a PDF, an MP3
+// alone and no file builds into every format: the PDF and MP3 are in the
+// bag's payload (verified), published beside the manifest and linked
+// from the EPUB's plate pages.
+func TestImportedAttachmentsBuild(t *testing.T) {
+	tmp := t.TempDir()
+	imgs := filepath.Join(tmp, "scans")
+	os.MkdirAll(imgs, 0o755)
+	jpg, err := os.ReadFile("../../model/folderimport/testdata/folder/1.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(imgs, "pier.jpg"), jpg, 0o644)
+	os.WriteFile(filepath.Join(imgs, "minutes.pdf"), []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"), 0o644)
+	os.WriteFile(filepath.Join(imgs, "talk.mp3"), []byte("ID3\x04\x00\x00\x00\x00\x00\x00frames"), 0o644)
+	sheet := filepath.Join(tmp, "sheet.csv")
+	os.WriteFile(sheet, []byte("objectid,title,filename\np1,The pier,pier.jpg; minutes.pdf\np2,A pilot remembers,talk.mp3\np3,Not yet scanned,\n"), 0o644)
+	ex := filepath.Join(tmp, "attached")
+	if code, _, errs := runCLI(t, "import", "csv", sheet, "-o", ex, "--images", imgs, "--edition", "2026-12-01", "--publisher", "Town Museum"); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errs)
+	}
+	out := filepath.Join(tmp, "out")
+	if code, _, errs := runCLI(t, "build", ex, "-o", out, "--formats", "epub,iiif,bagit"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, errs)
+	}
+	if code, stdout, errs := runCLI(t, "verify", filepath.Join(out, "bags", "attached.zip")); code != 0 {
+		t.Fatalf("verify: exit %d\n%s%s", code, stdout, errs)
+	}
+	zr, err := zip.OpenReader(filepath.Join(out, "bags", "attached.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	for _, n := range []string{"attached/data/files/plate-p1-1.pdf", "attached/data/files/plate-p2-1.mp3"} {
+		if !names[n] {
+			t.Errorf("bag lacks %s", n)
+		}
+	}
+	er, err := zip.OpenReader(filepath.Join(out, "epub", "attached.epub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer er.Close()
+	var pages strings.Builder
+	for _, f := range er.File {
+		if strings.HasSuffix(f.Name, ".xhtml") {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			pages.Write(b)
+		}
+	}
+	for _, w := range []string{`>PDF</dt>`, `/iiif/attached/files/`, `>minutes.pdf</a>`, `>Audio</dt>`} {
+		if !strings.Contains(pages.String(), w) {
+			t.Errorf("EPUB pages lack %q", w)
 		}
 	}
 }
