@@ -3,7 +3,6 @@ package csvimport
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -346,14 +345,4 @@ func fieldColumn(cols []column, f Field) int {
 		}
 	}
 	return -1
-}
-
-// sortedKeys is for messages.
-func sortedKeys(m map[string]bool) []string {
-	var l []string
-	for k := range m {
-		l = append(l, k)
-	}
-	sort.Strings(l)
-	return l
 }

@@ -36,14 +36,14 @@ type resolver struct {
 	dir, out string
 	inOut    bool   // dir is inside out: refer to files in place
 	prefix   string // dir relative to out, when inOut
-	listings map[string][]string
+	listings map[string]*listing
 	copies   []importer.Copy
 	dsts     map[string]string // copy destination -> source
 	fetch    *fetcher          // nil: URLs are not downloaded
 }
 
 func newResolver(dir, out string, f *fetcher) *resolver {
-	rv := &resolver{dir: dir, out: out, listings: map[string][]string{}, dsts: map[string]string{}, fetch: f}
+	rv := &resolver{dir: dir, out: out, listings: map[string]*listing{}, dsts: map[string]string{}, fetch: f}
 	ad, err1 := filepath.Abs(dir)
 	ao, err2 := filepath.Abs(out)
 	if err1 == nil && err2 == nil {
@@ -169,19 +169,17 @@ func (rv *resolver) find(name string) (found, []string, error) {
 	names := make([]string, 0, len(parts))
 	cur := rv.dir
 	for k, part := range parts {
-		entries, err := rv.list(cur)
+		ls, err := rv.list(cur)
 		if err != nil {
 			return found{}, nil, fmt.Errorf("file %q: cannot read the folder %s: %v", orig, cur, err)
 		}
+		entries := ls.names
 		match := ""
-		for _, e := range entries {
-			if e == part {
-				match = e
-				break
-			}
+		if ls.exact[part] {
+			match = part
 		}
 		if match == "" {
-			cands := foldMatches(entries, part)
+			cands := ls.fold[foldKey(part)]
 			switch len(cands) {
 			case 1:
 				match = cands[0]
@@ -195,7 +193,7 @@ func (rv *resolver) find(name string) (found, []string, error) {
 				notes = append(notes, fmt.Sprintf("%q matched the file %q, whose name differs %s", part, cands[0], how))
 			case 0:
 				if k == len(parts)-1 && pathpkg.Ext(part) == "" {
-					if stem := stemMatches(entries, part); len(stem) == 1 {
+					if stem := ls.stem[foldKey(part)]; len(stem) == 1 {
 						match = stem[0]
 						notes = append(notes, fmt.Sprintf("%q has no extension: matched the file %q", part, stem[0]))
 						break
@@ -259,28 +257,28 @@ func (rv *resolver) place(dir, rel, name string, fetched bool) found {
 // files whose name without its extension is the id, or the images of a
 // folder named after the id, in natural order.
 func (rv *resolver) byID(id string) []found {
-	entries, err := rv.list(rv.dir)
+	ls, err := rv.list(rv.dir)
 	if err != nil || id == "" || strings.ContainsAny(id, `/\`) {
 		return nil
 	}
 	var out []found
-	for _, e := range stemMatches(entries, id) {
+	for _, e := range ls.stem[foldKey(id)] {
 		out = append(out, rv.place(rv.dir, e, e, false))
 	}
 	if len(out) > 0 {
 		return out
 	}
-	for _, e := range foldMatches(entries, id) {
+	for _, e := range ls.fold[foldKey(id)] {
 		sub := filepath.Join(rv.dir, e)
 		if st, err := os.Stat(sub); err != nil || !st.IsDir() {
 			continue
 		}
-		files, err := rv.list(sub)
+		sl, err := rv.list(sub)
 		if err != nil {
 			continue
 		}
 		var keep []string
-		for _, f := range files {
+		for _, f := range sl.names {
 			if strings.HasPrefix(f, ".") {
 				continue
 			}
@@ -302,36 +300,6 @@ var folder = cases.Fold()
 
 // foldKey compares names regardless of case and Unicode normalization.
 func foldKey(s string) string { return folder.String(norm.NFC.String(s)) }
-
-// foldMatches lists the entries equal to name regardless of case and
-// normalization.
-func foldMatches(entries []string, name string) []string {
-	want := foldKey(name)
-	var out []string
-	for _, e := range entries {
-		if foldKey(e) == want {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// stemMatches lists the image, PDF, audio and video entries whose name
-// without its extension equals stem, regardless of case and normalization.
-func stemMatches(entries []string, stem string) []string {
-	want := foldKey(stem)
-	var out []string
-	for _, e := range entries {
-		ext := strings.ToLower(pathpkg.Ext(e))
-		if !contains(imageExts, ext) && !model.IsAttachmentName(e) {
-			continue
-		}
-		if foldKey(strings.TrimSuffix(e, pathpkg.Ext(e))) == want {
-			out = append(out, e)
-		}
-	}
-	return out
-}
 
 // didYouMean lists up to three entries closest to name (edit distance,
 // ignoring case), or says how many files the folder holds.
@@ -393,7 +361,17 @@ func distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-func (rv *resolver) list(dir string) ([]string, error) {
+// listing is a folder's entries, indexed for the lookups of a sheet with
+// many rows: by exact name, by name regardless of case and normalization,
+// and (for image, PDF, audio and video files) by name without extension.
+type listing struct {
+	names []string
+	exact map[string]bool
+	fold  map[string][]string
+	stem  map[string][]string
+}
+
+func (rv *resolver) list(dir string) (*listing, error) {
 	if l, ok := rv.listings[dir]; ok {
 		return l, nil
 	}
@@ -401,12 +379,20 @@ func (rv *resolver) list(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	l := &listing{exact: map[string]bool{}, fold: map[string][]string{}, stem: map[string][]string{}}
 	for _, e := range es {
-		names = append(names, e.Name())
+		n := e.Name()
+		l.names = append(l.names, n)
+		l.exact[n] = true
+		k := foldKey(n)
+		l.fold[k] = append(l.fold[k], n)
+		if ext := strings.ToLower(pathpkg.Ext(n)); contains(imageExts, ext) || model.IsAttachmentName(n) {
+			sk := foldKey(strings.TrimSuffix(n, pathpkg.Ext(n)))
+			l.stem[sk] = append(l.stem[sk], n)
+		}
 	}
-	rv.listings[dir] = names
-	return names, nil
+	rv.listings[dir] = l
+	return l, nil
 }
 
 func contains(l []string, s string) bool {
