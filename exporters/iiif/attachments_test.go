@@ -36,6 +36,19 @@ plates:
     caption: A ferry pilot remembers
     attachments: [{path: files/talk.mp3}]
 `))
+	// Presentation 2.1 links them too.
+	out2 := t.TempDir()
+	build(t, dir, out2, buildOpts{tiles: true, version: 2})
+	checkOut(t, out2, "http://127.0.0.1:8080/")
+	m2 := readJSON(t, filepath.Join(out2, "iiif/attached/manifest.json"))
+	c2 := m2["sequences"].([]any)[0].(map[string]any)["canvases"].([]any)[0].(map[string]any)
+	if r, ok := c2["rendering"].([]any); !ok || r[0].(map[string]any)["format"] != "application/pdf" {
+		t.Errorf("version 2 canvas rendering: %v", c2["rendering"])
+	}
+	if r, ok := m2["rendering"].([]any); !ok || len(r) != 1 {
+		t.Errorf("version 2 manifest rendering: %v", m2["rendering"])
+	}
+
 	out := t.TempDir()
 	build(t, dir, out, buildOpts{tiles: true})
 	checkOut(t, out, "http://127.0.0.1:8080/")
