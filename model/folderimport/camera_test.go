@@ -96,12 +96,11 @@ func iimBlock(ds [][2]any) []byte {
 	return b.Bytes()
 }
 
-// cameraJPEG is a small JPEG with the given APP segments after SOI.
-func cameraJPEG(t *testing.T, path string, segs ...[]byte) {
-	t.Helper()
+// jpegWith is a small JPEG with the given APP segments after SOI.
+func jpegWith(segs ...[]byte) []byte {
 	var px bytes.Buffer
 	if err := jpeg.Encode(&px, image.NewGray(image.Rect(0, 0, 16, 12)), nil); err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	var b bytes.Buffer
 	b.Write(px.Bytes()[:2])
@@ -109,7 +108,13 @@ func cameraJPEG(t *testing.T, path string, segs ...[]byte) {
 		b.Write(s)
 	}
 	b.Write(px.Bytes()[2:])
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	return b.Bytes()
+}
+
+// cameraJPEG writes jpegWith(segs...) to path.
+func cameraJPEG(t *testing.T, path string, segs ...[]byte) {
+	t.Helper()
+	if err := os.WriteFile(path, jpegWith(segs...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
