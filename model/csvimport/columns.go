@@ -89,6 +89,20 @@ func normKey(h string) string {
 	return strings.TrimSuffix(strings.ToLower(spaceRe.ReplaceAllString(strings.TrimSpace(h), " ")), ":")
 }
 
+// normColumns maps each Columns name with full stops, "_" and "-" read as
+// spaces to the name ("credit_line" -> "credit_line" under "credit line").
+var normColumns = func() map[string]string {
+	m := map[string]string{}
+	for name := range Columns {
+		n := strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(name)
+		n = strings.TrimSpace(spaceRe.ReplaceAllString(n, " "))
+		if prev, ok := m[n]; !ok || name < prev {
+			m[n] = name
+		}
+	}
+	return m
+}()
+
 // lookupColumn finds the field of a header key (lower case, spaces
 // collapsed), ignoring full stops and "_" or "-" between words, so that
 // "Object No.", "object_number" and "Image-Filename" are recognized. It
@@ -102,12 +116,8 @@ func lookupColumn(key string) (Field, string, bool) {
 	if f, ok := Columns[k]; ok {
 		return f, k, true
 	}
-	// camelCase headers: "dateText", "accessionNumber", "creditLine".
-	for name, f := range Columns {
-		n := strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(name)
-		if strings.TrimSpace(spaceRe.ReplaceAllString(n, " ")) == k {
-			return f, name, true
-		}
+	if name, ok := normColumns[k]; ok {
+		return Columns[name], name, true
 	}
 	if nospace := strings.ReplaceAll(k, " ", ""); nospace != k {
 		if f, ok := Columns[nospace]; ok {

@@ -296,10 +296,9 @@ func (rv *resolver) byID(id string) []found {
 	return out
 }
 
-var folder = cases.Fold()
-
-// foldKey compares names regardless of case and Unicode normalization.
-func foldKey(s string) string { return folder.String(norm.NFC.String(s)) }
+// foldKey compares names regardless of case and Unicode normalization. (A
+// Caser is not safe for concurrent use: each call makes its own.)
+func foldKey(s string) string { return cases.Fold().String(norm.NFC.String(s)) }
 
 // didYouMean lists up to three entries closest to name (edit distance,
 // ignoring case), or says how many files the folder holds.
