@@ -162,6 +162,17 @@ func Import(dir string, opt Options) (*model.Exhibition, []importer.Notice, erro
 	if len(errs) > 0 {
 		return nil, nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
+	digitised := 0
+	for _, p := range ex.Plates {
+		for _, f := range p.Metadata {
+			if f.Label == DigitisedLabel {
+				digitised++
+			}
+		}
+	}
+	if digitised > 0 {
+		notice("", importer.Guess, "%d of %d images carry a capture date (EXIF DateTimeOriginal or xmp:CreateDate): it is kept as the digitisation date (metadata %q), not as the object's date; give --born-digital if the photographs are the objects", digitised, len(ex.Plates), DigitisedLabel)
+	}
 	return ex, notes, nil
 }
 
@@ -249,7 +260,6 @@ func plate(path, name string, n int, opt Options, notice func(string, importer.K
 			v = m.Captured
 		}
 		p.Metadata = append(p.Metadata, model.Field{Label: DigitisedLabel, Value: v})
-		notice(name, importer.Guess, "the capture date %s is kept as the digitisation date (%s), not as the object's date; give --born-digital if the photographs are the objects", v, DigitisedLabel)
 	}
 	return p, nil
 }
