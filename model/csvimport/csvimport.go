@@ -1,6 +1,11 @@
 // Package csvimport turns a spreadsheet saved as CSV (from Excel,
 // LibreOffice, Google Sheets or a collection management system) into an
-// exhibition, one plate per row.
+// exhibition, one plate per row, in one pass: it chooses the columns by
+// meaning and content (see chooseColumns), finds the files each row names
+// under the images folder (see resolver), and runs on the result every
+// check model.Validate runs, each problem placed at its row's line and
+// column, so that what 'vitrine validate' would find is reported before
+// anything is written.
 //
 // The file must be UTF-8, with or without a byte order mark, with CRLF or LF
 // line ends; cells may be quoted and hold commas, quotes and newlines. The
@@ -10,9 +15,10 @@
 //
 // Header names are matched case-insensitively with common synonyms (see
 // Columns); a text column may name its language as "title:ko" or
-// "title [ko]". Unknown columns are kept, in order, as extra metadata of each
-// plate. Every error names the line of the row and the column, and all of
-// them are reported at once.
+// "title [ko]". Unknown columns, and columns that lost a choice, are kept,
+// in order, as extra metadata of each plate labelled with their headers.
+// Every error names the line of the row and the column, and all of them
+// are reported at once.
 package csvimport
 
 import (
@@ -133,10 +139,14 @@ func Import(data []byte, opt Options) (*Result, error) {
 		res.Notices = append(res.Notices, importer.Notice{Line: line, Column: col, Kind: k, Msg: fmt.Sprintf(format, args...)})
 	}
 	var probs []problem
-	failed := map[[2]any]bool{}
+	type cell struct {
+		line int
+		col  string
+	}
+	failed := map[cell]bool{} // cells with an error, not to be reported twice
 	fail := func(line int, col, format string, args ...any) {
 		probs = append(probs, problem{line: line, col: col, msg: fmt.Sprintf(format, args...)})
-		failed[[2]any{line, col}] = true
+		failed[cell{line, col}] = true
 	}
 
 	cols := readHeader(header, opt.Lang, func(line int, col, format string, args ...any) {
@@ -176,7 +186,7 @@ func Import(data []byte, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("%w: line 1: no caption column; name one of the columns \"title\", \"caption\" or \"label\" (columns: %s)", ErrInvalid, strings.Join(header, ", "))
 	}
 	numCol, imgCol := fieldColumn(cols, Number), fieldColumn(cols, Images)
-	header1 := func(i int) string {
+	headerOf := func(i int) string {
 		if i < 0 {
 			return ""
 		}
@@ -348,16 +358,16 @@ func Import(data []byte, opt Options) (*Result, error) {
 		}
 		if byID && p.Number != "" {
 			fs := files.byID(p.Number)
-			refs = plateFiles(&p, fs, line, header1(numCol), refs)
+			refs = plateFiles(&p, fs, line, headerOf(numCol), refs)
 			if len(fs) == 0 {
-				notice(line, header1(numCol), importer.FileNote, "no file named after %q in %s: the plate has no image", p.Number, opt.ImagesDir)
+				notice(line, headerOf(numCol), importer.FileNote, "no file named after %q in %s: the plate has no image", p.Number, opt.ImagesDir)
 			}
-		} else if imgCol >= 0 && len(p.Images) == 0 && len(p.Attachments) == 0 && !failed[[2]any{line, header1(imgCol)}] {
+		} else if imgCol >= 0 && len(p.Images) == 0 && len(p.Attachments) == 0 && !failed[cell{line, headerOf(imgCol)}] {
 			what := "no file"
 			if hasFile {
 				what = "no file found or downloaded"
 			}
-			notice(line, header1(imgCol), importer.FileNote, "%s: the plate has no image (its text is kept; IIIF gives it no canvas)", what)
+			notice(line, headerOf(imgCol), importer.FileNote, "%s: the plate has no image (its text is kept; IIIF gives it no canvas)", what)
 		}
 		if p.Number == "" {
 			p.Number = fmt.Sprint(row + 1)
@@ -369,7 +379,7 @@ func Import(data []byte, opt Options) (*Result, error) {
 			}
 		}
 		if first, dup := numbers[p.Number]; dup {
-			fail(line, header1(numCol), "number %q is also the number of the row at line %d; give each plate its own number", p.Number, first)
+			fail(line, headerOf(numCol), "number %q is also the number of the row at line %d; give each plate its own number", p.Number, first)
 		}
 		numbers[p.Number] = line
 		if p.Caption.IsZero() {
@@ -398,7 +408,7 @@ func Import(data []byte, opt Options) (*Result, error) {
 		}
 	}
 	for _, pr := range checkRest(ex, lines, fieldCols) {
-		if !pr.warn && failed[[2]any{pr.line, pr.col}] {
+		if !pr.warn && failed[cell{pr.line, pr.col}] {
 			continue // the importer said it already
 		}
 		probs = append(probs, pr)
