@@ -243,9 +243,10 @@ func TestInitDigitisedCLI(t *testing.T) {
 }
 
 // TestImportedAttachmentsBuild: a sheet naming an image with a PDF, an MP3
-// alone and no file builds into every format: the PDF and MP3 are in the
-// bag's payload (verified), published beside the manifest and linked
-// from the EPUB's plate pages.
+// alone and no file builds into every format (EPUB, IIIF, bag, index
+// pages): the PDF and MP3 are in the bag's payload (verified), published
+// beside the manifest and linked from the EPUB's plate pages; the plate
+// without a file is in the index page.
 func TestImportedAttachmentsBuild(t *testing.T) {
 	tmp := t.TempDir()
 	imgs := filepath.Join(tmp, "scans")
@@ -264,8 +265,11 @@ func TestImportedAttachmentsBuild(t *testing.T) {
 		t.Fatalf("import: exit %d\n%s", code, errs)
 	}
 	out := filepath.Join(tmp, "out")
-	if code, _, errs := runCLI(t, "build", ex, "-o", out, "--formats", "epub,iiif,bagit"); code != 0 {
+	if code, _, errs := runCLI(t, "build", ex, "-o", out); code != 0 {
 		t.Fatalf("build: exit %d\n%s", code, errs)
+	}
+	if idx, err := os.ReadFile(filepath.Join(out, "attached", "index.html")); err != nil || !strings.Contains(string(idx), "Not yet scanned") {
+		t.Errorf("index page: %v, lacks the plate without a file", err)
 	}
 	if code, stdout, errs := runCLI(t, "verify", filepath.Join(out, "bags", "attached.zip")); code != 0 {
 		t.Fatalf("verify: exit %d\n%s%s", code, stdout, errs)
