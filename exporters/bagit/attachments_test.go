@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vitrine-tools/vitrine/exporters/exportertest"
 	"github.com/vitrine-tools/vitrine/model"
 )
 
@@ -28,10 +29,10 @@ func TestAttachmentsInBag(t *testing.T) {
     attachments: [{path: talk.MP3}]
 `
 	os.WriteFile(filepath.Join(dir, "exhibition.yaml"), []byte(yml), 0o644)
-	env := prepare(t, dir)
-	bagDir := exportBag(t, env, "--bag-format", "dir")
+	orig, infos := exportertest.Load(t, dir)
+	bagDir := exportLoaded(t, orig, infos, Options{Format: Dir})
 	wantValid(t, mustVerify(t, bagDir, VerifyOptions{}))
-	zipBag := exportBag(t, prepare(t, dir))
+	zipBag := exportBag(t, dir, Options{})
 	wantValid(t, mustVerify(t, zipBag, VerifyOptions{}))
 	independentCheck(t, zipBag)
 	data := filepath.Join(bagDir, "data")
@@ -56,7 +57,7 @@ func TestAttachmentsInBag(t *testing.T) {
 	if got := back.Plates[1].Attachments[0].Path; got != "files/plate-21a-1.pdf" {
 		t.Errorf("attachment in the bag's exhibition.json: %q", got)
 	}
-	if env.b.Exhibition.Plates[1].Attachments[0].Path != "docs/Board minutes.pdf" {
+	if orig.Plates[1].Attachments[0].Path != "docs/Board minutes.pdf" {
 		t.Error("MakeBag changed the build's exhibition")
 	}
 }
