@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +32,7 @@ type importOptions struct {
 	fetch        bool
 	fetchLimit   int64
 	fetchTimeout time.Duration
+	cacheDir     string
 	// init
 	bornDigital bool
 }
@@ -193,6 +195,15 @@ copied into DIR/images/ (DIR/files/ for attachments).`,
 			if err != nil {
 				return fmt.Errorf("%s:\n%w\nnothing was written", args[0], err)
 			}
+			// Decoded as build and validate decode them.
+			errs, notes, err := decodeSources(c.Context(), res.Sources, model.DefaultMaxPixels, o.cacheDir)
+			if err != nil {
+				return err
+			}
+			printNotices(a.stderr, args[0], notes)
+			if len(errs) > 0 {
+				return fmt.Errorf("%s:\n%w (%d images cannot be decoded):\n%s\nnothing was written", args[0], csvimport.ErrInvalid, len(errs), strings.Join(errs, "\n"))
+			}
 			return finishImport(c.Context(), a, o, res.Exhibition, res.Copies)
 		},
 	}
@@ -202,6 +213,7 @@ copied into DIR/images/ (DIR/files/ for attachments).`,
 	f.BoolVar(&o.fetch, "fetch", false, "download the files the sheet names by URL (http, https)")
 	f.Int64Var(&o.fetchLimit, "fetch-limit", csvimport.DefaultFetchLimit, "largest file --fetch downloads, in bytes")
 	f.DurationVar(&o.fetchTimeout, "fetch-timeout", csvimport.DefaultFetchTimeout, "time limit of each download with --fetch")
+	f.StringVar(&o.cacheDir, "cache-dir", "", "the derivative cache, where decoding verdicts are kept (default: as build)")
 	return c
 }
 

@@ -308,3 +308,32 @@ func TestImportedAttachmentsBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestImportCSVDecodesImages: import csv decodes every image as build and
+// validate do, in the same run: an image cut right after its headers
+// (which passes the header check) is an error at its cell and nothing is
+// written; one cut short in its data, which build repairs, is a warning.
+func TestImportCSVDecodesImages(t *testing.T) {
+	imgs := writeCameraFolder(t, false)
+	tmp := t.TempDir()
+	sheet := filepath.Join(tmp, "sheet.csv")
+	out := filepath.Join(tmp, "ex")
+	os.WriteFile(sheet, []byte("number,title,file\n1,Sound,DSC0001.JPG\n2,Cut short,DSC0002.JPG\n3,No pixels,DSC0003.JPG\n"), 0o644)
+	code, _, errs := runCLI(t, "import", "csv", sheet, "-o", out, "--images", imgs, "--cache-dir", filepath.Join(tmp, "cache"))
+	if code != 1 || !strings.Contains(errs, `line 4, column "file": `) || !strings.Contains(errs, "(1 images cannot be decoded)") {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	if !strings.Contains(errs, `:3: column "file": warning: "DSC0002.JPG" is damaged`) {
+		t.Errorf("the repairable image is not a warning at its cell:\n%s", errs)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("something was written: %v", err)
+	}
+	os.WriteFile(sheet, []byte("number,title,file\n1,Sound,DSC0001.JPG\n2,Cut short,DSC0002.JPG\n"), 0o644)
+	if code, _, errs := runCLI(t, "import", "csv", sheet, "-o", out, "--images", imgs, "--cache-dir", filepath.Join(tmp, "cache")); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "validate", out, "--cache-dir", filepath.Join(tmp, "cache")); code != 0 {
+		t.Fatalf("validate after import: exit %d\n%s", code, errs)
+	}
+}

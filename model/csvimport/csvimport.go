@@ -80,6 +80,19 @@ type Result struct {
 	Notices    []importer.Notice
 	// Copies are the files to copy into the exhibition folder.
 	Copies []importer.Copy
+	// Sources are the files the sheet names, where they are now, with the
+	// cell that named each: for checks a caller runs before anything is
+	// written (decoding every image as build would).
+	Sources []Source
+}
+
+// Source is a file a sheet names: Dir/Rel (Rel slash-separated), named at
+// Line in Column; Attachment for a PDF, audio or video file.
+type Source struct {
+	Line       int
+	Column     string
+	Dir, Rel   string
+	Attachment bool
 }
 
 // ErrInvalid is wrapped by Import's error when rows have errors.
@@ -444,6 +457,9 @@ func Import(data []byte, opt Options) (*Result, error) {
 	}
 	res.Exhibition = ex
 	res.Copies = files.copies
+	for _, r := range refs {
+		res.Sources = append(res.Sources, Source{Line: r.line, Column: r.col, Dir: r.f.dir, Rel: r.f.rel, Attachment: r.f.attachment})
+	}
 	return res, nil
 }
 
