@@ -123,6 +123,9 @@ type Plate struct {
 	Alt    Text     `yaml:"alt,omitempty" json:"alt,omitempty"`
 	Notes  []string `yaml:"notes,omitempty" json:"notes,omitempty"`
 	Images []Image  `yaml:"images,omitempty" json:"images,omitempty"`
+	// Attachments are the plate's files that are not images: PDF
+	// documents, sound and video recordings (see Attachment).
+	Attachments []Attachment `yaml:"attachments,omitempty" json:"attachments,omitempty"`
 	// Metadata holds further label/value pairs in order (columns of a sheet
 	// that have no field here).
 	Metadata []Field `yaml:"metadata,omitempty" json:"metadata,omitempty"`

@@ -347,6 +347,9 @@ func (e *Exhibition) fill() {
 		for j := range p.Images {
 			texts = append(texts, &p.Images[j].Label)
 		}
+		for j := range p.Attachments {
+			texts = append(texts, &p.Attachments[j].Label)
+		}
 	}
 	for _, t := range texts {
 		for k, v := range *t {

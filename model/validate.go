@@ -189,11 +189,14 @@ func Validate(e *Exhibition, opt ValidateOptions) (Problems, map[string]ImageInf
 		if pl.Rights != "" {
 			v.rights(p+".rights", pl.Rights, false)
 		}
-		if len(pl.Images) == 0 {
+		if len(pl.Images) == 0 && len(pl.Attachments) == 0 {
 			v.warn(p+".images", fmt.Sprintf("plate %s has no image", pl.Number), "add images: - path: file.jpg; the outputs show the caption only")
 		}
 		for j, im := range pl.Images {
 			v.image(fmt.Sprintf("%s.images[%d].path", p, j), im.Path, opt, infos)
+		}
+		for j, a := range pl.Attachments {
+			v.attachment(fmt.Sprintf("%s.attachments[%d].path", p, j), a.Path)
 		}
 	}
 	if e.Cover != "" {

@@ -111,6 +111,16 @@ func Marshal(e *Exhibition) ([]byte, error) {
 			imgs.Style = 0
 		}
 		pm.add("images", imgs)
+		if len(p.Attachments) > 0 {
+			seq := &yaml.Node{Kind: yaml.SequenceNode}
+			for _, a := range p.Attachments {
+				am := newMap()
+				am.str("path", a.Path)
+				am.text("label", a.Label, lang)
+				seq.Content = append(seq.Content, am.n)
+			}
+			pm.add("attachments", seq)
+		}
 		if len(p.Metadata) > 0 {
 			seq := &yaml.Node{Kind: yaml.SequenceNode}
 			for _, f := range p.Metadata {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,13 +19,42 @@ import (
 )
 
 type importOptions struct {
-	out    string
-	title  string
-	lang   string
-	slug   string
-	rights string
-	images string
-	force  bool
+	out       string
+	title     string
+	lang      string
+	slug      string
+	rights    string
+	images    string
+	force     bool
+	edition   string
+	publisher string
+	// import csv
+	fetch        bool
+	fetchLimit   int64
+	fetchTimeout time.Duration
+	cacheDir     string
+	// init
+	bornDigital bool
+}
+
+// addColophonFlags adds --edition and --publisher, which every importer
+// takes (without them the outputs are dated 2000-01-01 and the bag's
+// Source-Organization is unknown).
+func addColophonFlags(c *cobra.Command, o *importOptions) {
+	f := c.Flags()
+	f.StringVar(&o.edition, "edition", "", "edition date of the catalogue, YYYY-MM-DD (dates the EPUB, the bag and the archive entries)")
+	f.StringVar(&o.publisher, "publisher", "", "name of the publishing institution (an agent with the role publisher; the bag's Source-Organization)")
+}
+
+// checkColophon refuses a bad --edition before any work.
+func checkColophon(o *importOptions) error {
+	if o.edition == "" {
+		return nil
+	}
+	if _, err := model.EditionTime(o.edition); err != nil {
+		return fmt.Errorf("%w: --edition: %v", errUsage, err)
+	}
+	return nil
 }
 
 func newImportCmd(a *app) *cobra.Command {
@@ -58,6 +89,7 @@ func addCommonImportFlags(c *cobra.Command, o *importOptions) {
 	f.StringVar(&o.rights, "rights", textimport.UndeterminedRights, "rights statement or licence URI for the exhibition")
 	f.BoolVar(&o.force, "force", false, "replace an existing exhibition file")
 	_ = c.MarkFlagRequired("out")
+	addColophonFlags(c, o)
 }
 
 func newImportTextCmd(a *app) *cobra.Command {
@@ -83,6 +115,9 @@ punctuation, gaps and repeats in the numbering, lines it did not understand
 			ex, notes, err := textimport.Import(data, textimport.Options{
 				Title: o.title, Lang: o.lang, Slug: slug, Rights: o.rights, SourceFile: args[0],
 			})
+			if err == nil {
+				err = importer.Colophon(ex, o.edition, o.publisher)
+			}
 			if err != nil {
 				return fmt.Errorf("%s: %w\nnothing was written", args[0], err)
 			}
@@ -100,20 +135,38 @@ func newImportCSVCmd(a *app) *cobra.Command {
 		Use:   "csv FILE -o DIR [--images DIR]",
 		Short: "Import a spreadsheet saved as CSV",
 		Long: `csv reads a spreadsheet saved as CSV (UTF-8, with or without BOM; commas,
-semicolons or tabs) whose first row names the columns. Recognized columns
-(ignoring case, full stops, "_", "-" and a qualifier in brackets):
-number/no/id/pid/identifier/object no/accession number/inventory no/cat no,
-title/caption/label, creator/artist/photographer/maker, date/year, medium,
-dimensions, credit/credit line, rights/license, image/file/filename/image
-filename (several separated by ";"), alt/alt text, description, section, and
-language columns such as title:ko. Excel's "sep=;" first line is understood.
-Other columns are kept as extra metadata of each plate.
+semicolons or tabs) whose first row names the columns, and checks in one pass
+everything 'vitrine validate' would: every error is listed with its line and
+column, and nothing is written while there is one.
 
-Image names are looked up in --images (default: the CSV file's folder),
-exactly, then ignoring Unicode normalization (NFC/NFD). Images outside DIR
-are copied into DIR/images/.`,
+Columns are recognized by their header (ignoring case, full stops, "_", "-",
+camelCase and a qualifier in brackets) and, where several name the same
+field, chosen by meaning and content; the choice is printed once:
+  number   the institution's number (accession number, object number,
+           objectid, inventory no, catalogue number) over number/no/plate,
+           over identifier/pid, over a database id ("id")
+  caption  title, caption, label (and title:ko-style language columns)
+  date     a text date (dateText, display date, date, _date) over a numeric
+           "year", which is kept as metadata
+  rights   the column whose values are rights URIs (rightsstatement, rights,
+           license); a rights column holding text becomes the credit
+  files    image, file, filename, image filename, media ("a.jpg; b.pdf")
+  also     creator/artist/photographer/maker, medium, dimensions,
+           credit/creditLine, alt, description, section, place/location
+Every other column is kept as plate metadata, labelled with its header.
+
+Files are looked up under --images (default: the CSV file's folder), with
+folders ("box1/a.jpg"): exactly, then regardless of case and Unicode
+normalization (with a notice), else the error lists the closest names.
+PDF, audio and video files become the plate's attachments. A URL is
+downloaded only with --fetch. A sheet without a file column (Wax) finds
+each row's images by its number: obj1.jpg for obj1. Files outside DIR are
+copied into DIR/images/ (DIR/files/ for attachments).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := checkColophon(o); err != nil {
+				return err
+			}
 			data, slug, err := readImportInput(o, args[0])
 			if err != nil {
 				return err
@@ -122,19 +175,45 @@ are copied into DIR/images/.`,
 			if images == "" {
 				images = filepath.Dir(args[0])
 			}
-			res, err := csvimport.Import(data, csvimport.Options{
+			opt := csvimport.Options{
 				Title: o.title, Lang: o.lang, Slug: slug, Rights: o.rights,
+				Edition: o.edition, Publisher: o.publisher,
 				SourceFile: args[0], ImagesDir: images, OutDir: o.out,
-			})
+			}
+			if o.fetch {
+				tmp, err := os.MkdirTemp("", "vitrine-fetch-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				opt.Fetch = &csvimport.Fetch{Dir: tmp, MaxBytes: o.fetchLimit, Timeout: o.fetchTimeout, Context: c.Context()}
+			}
+			res, err := csvimport.Import(data, opt)
+			if res != nil {
+				printNotices(a.stderr, args[0], res.Notices)
+			}
 			if err != nil {
 				return fmt.Errorf("%s:\n%w\nnothing was written", args[0], err)
 			}
-			printNotices(a.stderr, args[0], res.Notices)
+			// Decoded as build and validate decode them.
+			errs, notes, err := decodeSources(c.Context(), res.Sources, model.DefaultMaxPixels, o.cacheDir)
+			if err != nil {
+				return err
+			}
+			printNotices(a.stderr, args[0], notes)
+			if len(errs) > 0 {
+				return fmt.Errorf("%s:\n%w (%d images cannot be decoded):\n%s\nnothing was written", args[0], csvimport.ErrInvalid, len(errs), strings.Join(errs, "\n"))
+			}
 			return finishImport(c.Context(), a, o, res.Exhibition, res.Copies)
 		},
 	}
 	addCommonImportFlags(c, o)
-	c.Flags().StringVar(&o.images, "images", "", "folder holding the image files named in the sheet (default: the CSV file's folder)")
+	f := c.Flags()
+	f.StringVar(&o.images, "images", "", "folder holding the files named in the sheet (default: the CSV file's folder)")
+	f.BoolVar(&o.fetch, "fetch", false, "download the files the sheet names by URL (http, https)")
+	f.Int64Var(&o.fetchLimit, "fetch-limit", csvimport.DefaultFetchLimit, "largest file --fetch downloads, in bytes")
+	f.DurationVar(&o.fetchTimeout, "fetch-timeout", csvimport.DefaultFetchTimeout, "time limit of each download with --fetch")
+	f.StringVar(&o.cacheDir, "cache-dir", "", "the derivative cache, where decoding verdicts are kept (default: as build)")
 	return c
 }
 

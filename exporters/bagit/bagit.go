@@ -241,7 +241,14 @@ func makeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	for _, l := range logos {
 		bag.Payload = append(bag.Payload, File{Path: "data/" + l.name, Data: l.data, Label: "logo " + l.original})
 	}
-	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images, logos)})
+	atts, err := attachmentFiles(ex)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		bag.Payload = append(bag.Payload, attachmentPayload(ex, a))
+	}
+	bag.Payload = append(bag.Payload, File{Path: "data/names.tsv", Data: NamesTSV(images, logos, atts...)})
 
 	// The exhibition as loaded, with its file references turned into the
 	// bag's names, so that data/ is an exhibition folder that `vitrine build`
@@ -252,7 +259,7 @@ func makeBag(b *exporters.Build, opt Options) (*Bag, error) {
 	enc := json.NewEncoder(&js)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(inBag(ex, images, logos)); err != nil {
+	if err := enc.Encode(inBag(ex, images, logos, atts)); err != nil {
 		return nil, fmt.Errorf("exhibition as JSON: %w", err)
 	}
 	bag.Payload = append(bag.Payload, File{Path: "data/exhibition.json", Data: js.Bytes()})
@@ -398,7 +405,7 @@ func stagedFiles(fsys fs.FS, root string) ([]File, error) {
 // its position in the plate and its original path, then each logo's (with
 // empty plate and image cells). Tabs, line ends and backslashes in values
 // are written \t, \n, \r and \\.
-func NamesTSV(images []ImageEntry, logos []logoFile) []byte {
+func NamesTSV(images []ImageEntry, logos []logoFile, atts ...attachmentFile) []byte {
 	esc := strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 	var b strings.Builder
 	b.WriteString("file\tplate\timage\toriginal\n")
@@ -417,6 +424,9 @@ func NamesTSV(images []ImageEntry, logos []logoFile) []byte {
 	}
 	for _, l := range logos {
 		row("data/"+l.name, "", "", l.original)
+	}
+	for _, a := range atts {
+		row("data/"+a.name, a.plate, strconv.Itoa(a.index), a.original)
 	}
 	return []byte(b.String())
 }
@@ -460,13 +470,17 @@ func logoFiles(ex *model.Exhibition) ([]logoFile, error) {
 
 // inBag returns a copy of ex whose image and logo paths are the bag's
 // names (relative to data/); ex itself is not changed.
-func inBag(ex *model.Exhibition, images []ImageEntry, logos []logoFile) *model.Exhibition {
+func inBag(ex *model.Exhibition, images []ImageEntry, logos []logoFile, atts []attachmentFile) *model.Exhibition {
 	rename := map[string]string{}
 	for _, im := range images {
 		rename[im.Original] = "images/" + im.Name
 	}
 	for _, l := range logos {
 		rename[l.original] = l.name
+	}
+	attName := map[[2]string]string{} // plate, original -> name
+	for _, a := range atts {
+		attName[[2]string{a.plate, a.original}] = a.name
 	}
 	c := *ex
 	c.Plates = make([]model.Plate, len(ex.Plates))
@@ -475,6 +489,12 @@ func inBag(ex *model.Exhibition, images []ImageEntry, logos []logoFile) *model.E
 		for j := range p.Images {
 			if n, ok := rename[p.Images[j].Path]; ok {
 				p.Images[j].Path = n
+			}
+		}
+		p.Attachments = append([]model.Attachment(nil), p.Attachments...)
+		for j := range p.Attachments {
+			if n, ok := attName[[2]string{p.Number, p.Attachments[j].Path}]; ok {
+				p.Attachments[j].Path = n
 			}
 		}
 		c.Plates[i] = p

@@ -5,6 +5,7 @@ import (
 	"image"
 	_ "image/jpeg" // derivative headers
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -443,6 +444,7 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 			rows = append(rows, row{Label: clean(f.Label), LabelLang: x.mark(x.first), Value: x.untagged(f.Value)})
 		}
 	}
+	rows = append(rows, c.attachmentRows(p)...)
 	// A <title> cannot mark a change of language, so the word "Plate"
 	// is left out when the labels are not in the book's language.
 	title := L.Plate + " " + clean(p.Number)
@@ -590,4 +592,31 @@ func formatDates(open, close, lang string) string {
 		return "– " + one(cl, true)
 	}
 	return ""
+}
+
+// attachmentRows names the plate's attachments (PDF, audio, video), each
+// linked to its copy published with the IIIF manifest
+// (exporters.AttachmentPath) when the build makes IIIF, else said to be
+// in the archive. The kind ("PDF", "Audio", "Video") is in English.
+func (c *composer) attachmentRows(p *model.Plate) []row {
+	var rows []row
+	for k, a := range p.Attachments {
+		kind, ok := a.Kind()
+		if !ok {
+			continue
+		}
+		v := c.x.pick(a.Label)
+		if v.S == "" {
+			v = plain(pathpkg.Base(a.Path))
+		}
+		href := ""
+		if c.b.Has("iiif") {
+			href = c.b.URL(exporters.AttachmentPath(c.ex.Slug, p, k))
+		} else {
+			v.S += " (" + clean("in the archive copy") + ")"
+		}
+		label := strings.ToUpper(kind.Name[:1]) + kind.Name[1:]
+		rows = append(rows, row{Label: label, LabelLang: c.x.mark("en"), Value: v, Href: href})
+	}
+	return rows
 }

@@ -136,6 +136,11 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	if err := e.copyLogos(b, mb); err != nil {
 		return err
 	}
+	renderings, err := copyAttachments(b, ex)
+	if err != nil {
+		return err
+	}
+	mb.renderings = renderings
 	man, notes := mb.build()
 	for _, n := range notes {
 		b.Logf("iiif: %s", n)

@@ -96,6 +96,7 @@ type canvas struct {
 	Width             int        `json:"width"`
 	Height            int        `json:"height"`
 	Thumbnail         []resource `json:"thumbnail"`
+	Rendering         []link     `json:"rendering,omitempty"`
 	Items             []annoPage `json:"items"`
 }
 
@@ -142,6 +143,8 @@ type manifestBuilder struct {
 	names  map[string]*model.Plate
 	// shown are the canvases as later exporters see them (Build.IIIF).
 	shown []exporters.Canvas
+	// renderings are the links to each plate's attachments, by index.
+	renderings map[int][]link
 }
 
 func (m *manifestBuilder) url(rel string) string { return m.b.URL(m.dir + "/" + rel) }
@@ -208,10 +211,14 @@ func (m *manifestBuilder) build() (*manifest, []string) {
 		p := &ex.Plates[i]
 		if len(p.Images) == 0 {
 			notes = append(notes, fmt.Sprintf("plate %s has no image, so it has no canvas (its text stays in exhibition.json and the EPUB)", p.Number))
+			man.Rendering = append(man.Rendering, m.renderings[i]...)
 			continue
 		}
 		for j := range p.Images {
 			c := m.canvas(p, j)
+			if j == 0 {
+				c.Rendering = m.renderings[i]
+			}
 			man.Items = append(man.Items, c)
 			canvases[i] = append(canvases[i], link{ID: c.ID, Type: "Canvas"})
 			m.shown = append(m.shown, m.shownCanvas(p, j, c))

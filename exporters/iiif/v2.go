@@ -127,6 +127,7 @@ type canvas2 struct {
 	Width       int           `json:"width"`
 	Height      int           `json:"height"`
 	Thumbnail   *image2       `json:"thumbnail,omitempty"`
+	Rendering   []link2       `json:"rendering,omitempty"`
 	Images      []annotation2 `json:"images"`
 }
 
@@ -223,7 +224,7 @@ func (mb *manifestBuilder) v2(m *manifest) *manifest2 {
 		c2 := canvas2{
 			ID: c.ID, Type: "sc:Canvas", Label: text2(c.Label), Description: text2(c.Summary),
 			Metadata: metadata2(c.Metadata), License: c.Rights, Width: c.Width, Height: c.Height,
-			Thumbnail: firstImage2(c.Thumbnail),
+			Thumbnail: firstImage2(c.Thumbnail), Rendering: links2(c.Rendering),
 		}
 		if c.RequiredStatement != nil {
 			c2.Attribution = text2(c.RequiredStatement.Value)

@@ -1,6 +1,11 @@
 // Package csvimport turns a spreadsheet saved as CSV (from Excel,
 // LibreOffice, Google Sheets or a collection management system) into an
-// exhibition, one plate per row.
+// exhibition, one plate per row, in one pass: it chooses the columns by
+// meaning and content (see chooseColumns), finds the files each row names
+// under the images folder (see resolver), and runs on the result every
+// check model.Validate runs, each problem placed at its row's line and
+// column, so that what 'vitrine validate' would find is reported before
+// anything is written.
 //
 // The file must be UTF-8, with or without a byte order mark, with CRLF or LF
 // line ends; cells may be quoted and hold commas, quotes and newlines. The
@@ -10,9 +15,10 @@
 //
 // Header names are matched case-insensitively with common synonyms (see
 // Columns); a text column may name its language as "title:ko" or
-// "title [ko]". Unknown columns are kept, in order, as extra metadata of each
-// plate. Every error names the line of the row and the column, and all of
-// them are reported at once.
+// "title [ko]". Unknown columns, and columns that lost a choice, are kept,
+// in order, as extra metadata of each plate labelled with their headers.
+// Every error names the line of the row and the column, and all of them
+// are reported at once.
 package csvimport
 
 import (
@@ -21,14 +27,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/vitrine-tools/vitrine/model"
 	"github.com/vitrine-tools/vitrine/model/importer"
@@ -37,82 +39,11 @@ import (
 // UndeterminedRights is the rights statement given when none is known.
 const UndeterminedRights = "http://rightsstatements.org/vocab/UND/1.0/"
 
-// Field names the plate field a column fills.
-type Field string
-
-// The plate fields a column can fill.
-const (
-	Number      Field = "number"
-	Caption     Field = "caption"
-	Creator     Field = "creator"
-	Date        Field = "date"
-	Medium      Field = "medium"
-	Dimensions  Field = "dimensions"
-	Credit      Field = "credit"
-	Rights      Field = "rights"
-	Images      Field = "images"
-	Alt         Field = "alt"
-	Description Field = "description"
-	Section     Field = "section"
-	Place       Field = "place"
-)
-
-// Columns maps each recognized header name (lower case, spaces collapsed)
-// to its field.
-var Columns = map[string]Field{
-	"number": Number, "no": Number, "no.": Number, "nr": Number, "#": Number, "id": Number,
-	"pid": Number, "identifier": Number, "plate": Number, "plate number": Number,
-	"object number": Number, "inventory number": Number, "object no": Number, "object id": Number,
-	"accession number": Number, "accession no": Number, "inventory no": Number, "inv no": Number,
-	"catalogue number": Number, "catalog number": Number, "cat no": Number, "plate no": Number,
-	"title": Caption, "caption": Caption, "label": Caption,
-	"creator": Creator, "artist": Creator, "photographer": Creator, "maker": Creator, "author": Creator,
-	"date": Date, "_date": Date, "year": Date, "date created": Date,
-	"medium": Medium, "technique": Medium,
-	"dimensions": Dimensions, "size": Dimensions,
-	"credit": Credit, "credit line": Credit, "creditline": Credit, "credit_line": Credit,
-	"rights": Rights, "license": Rights, "licence": Rights, "rights statement": Rights,
-	"image": Images, "images": Images, "file": Images, "files": Images, "filename": Images,
-	"file name": Images, "image file": Images, "image filename": Images, "image file name": Images,
-	"image name": Images, "image files": Images, "filenames": Images, "file names": Images,
-	"alt": Alt, "alt text": Alt, "alttext": Alt, "alt_text": Alt,
-	"description": Description,
-	"section":     Section,
-	"place":       Place, "location": Place,
-}
-
-// lookupColumn finds the field of a header key (lower case, spaces
-// collapsed), ignoring full stops and "_" or "-" between words, so that
-// "Object No.", "object_number" and "Image-Filename" are recognized.
-func lookupColumn(key string) (Field, bool) {
-	if f, ok := Columns[key]; ok {
-		return f, true
-	}
-	k := strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(key)
-	k = strings.TrimSpace(spaceRe.ReplaceAllString(k, " "))
-	if f, ok := Columns[k]; ok {
-		return f, true
-	}
-	for name, f := range Columns {
-		n := strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(name)
-		if strings.TrimSpace(spaceRe.ReplaceAllString(n, " ")) == k {
-			return f, true
-		}
-	}
-	return "", false
-}
-
-// textFields may carry a language: "title:ko", "caption [ar]".
-var textFields = map[Field]bool{Caption: true, Alt: true, Credit: true, Description: true}
-
 var (
-	langColRe = regexp.MustCompile(`^(.*?)\s*(?::|\[|\()\s*([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*)\s*[\])]?$`)
-	rightsRe  = regexp.MustCompile(`^http://(creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z-]+)?/?|rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$`)
-	spaceRe   = regexp.MustCompile(`\s+`)
+	rightsRe = regexp.MustCompile(`^http://(creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z-]+)?/?|rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$`)
+	spaceRe  = regexp.MustCompile(`\s+`)
 	// sepLineRe is Excel's first line naming the delimiter: "sep=;".
 	sepLineRe = regexp.MustCompile(`^(?i:sep)=([,;\t|])[ \t]*(\r?\n)`)
-	// qualifierRe splits "date (circa)" into the field name and a qualifier.
-	qualifierRe = regexp.MustCompile(`^(.*?)\s*(?:\(|\[)[^\])]*(?:\)|\])$`)
 )
 
 // Options tune Import.
@@ -126,34 +57,64 @@ type Options struct {
 	// Rights of the exhibition; default UndeterminedRights. A rights
 	// column overrides it per plate.
 	Rights string
+	// Edition is the edition date (YYYY-MM-DD) and Publisher the name of
+	// the publishing agent; both optional (see importer.Colophon).
+	Edition, Publisher string
 	// SourceFile is the CSV file's name, recorded in source.file.
 	SourceFile string
-	// ImagesDir is where the image names of the sheet are looked up.
+	// ImagesDir is where the file names of the sheet are looked up.
 	ImagesDir string
-	// OutDir is the exhibition folder to be written. Images inside it are
-	// referred to in place; others are to be copied into OutDir/images/.
+	// OutDir is the exhibition folder to be written. Files inside it are
+	// referred to in place; others are to be copied into OutDir/images/
+	// (OutDir/files/ for PDF, audio and video files).
 	OutDir string
+	// Fetch, when set, downloads the files a sheet names by URL.
+	Fetch *Fetch
+	// MaxPixels limits each image as model.ValidateOptions does.
+	MaxPixels int64
 }
 
 // Result is what Import made.
 type Result struct {
 	Exhibition *model.Exhibition
 	Notices    []importer.Notice
-	// Copies are the image files to copy into the exhibition folder.
+	// Copies are the files to copy into the exhibition folder.
 	Copies []importer.Copy
+	// Sources are the files the sheet names, where they are now, with the
+	// cell that named each: for checks a caller runs before anything is
+	// written (decoding every image as build would).
+	Sources []Source
+}
+
+// Source is a file a sheet names: Dir/Rel (Rel slash-separated), named at
+// Line in Column; Attachment for a PDF, audio or video file.
+type Source struct {
+	Line       int
+	Column     string
+	Dir, Rel   string
+	Attachment bool
 }
 
 // ErrInvalid is wrapped by Import's error when rows have errors.
 var ErrInvalid = errors.New("the sheet has errors")
 
-type column struct {
-	header string // as written
-	field  Field  // "" for extra metadata
-	lang   string // for text fields
+// rightsURI returns v as the http URI IIIF requires when it is a Creative
+// Commons or rightsstatements.org URI (http or https).
+func rightsURI(v string) (string, bool) {
+	if rightsRe.MatchString(v) {
+		return v, true
+	}
+	if h, ok := strings.CutPrefix(v, "https://"); ok && rightsRe.MatchString("http://"+h) {
+		return "http://" + h, true
+	}
+	return "", false
 }
 
-// Import reads a CSV sheet. On error nothing is returned but the error,
-// which lists every problem with its line and column.
+// Import reads a CSV sheet in one pass: it chooses the columns, finds
+// every file, and runs every check 'vitrine validate' would run on the
+// result, each problem placed at its row's line and column. On error the
+// error lists every problem, and the Result holds only the notices (no
+// exhibition, no copies).
 func Import(data []byte, opt Options) (*Result, error) {
 	data, err := importer.CheckText(data)
 	if err != nil {
@@ -190,74 +151,84 @@ func Import(data []byte, opt Options) (*Result, error) {
 	notice := func(line int, col string, k importer.Kind, format string, args ...any) {
 		res.Notices = append(res.Notices, importer.Notice{Line: line, Column: col, Kind: k, Msg: fmt.Sprintf(format, args...)})
 	}
-	var errs []string
+	var probs []problem
+	type cell struct {
+		line int
+		col  string
+	}
+	failed := map[cell]bool{} // cells with an error, not to be reported twice
 	fail := func(line int, col, format string, args ...any) {
-		where := fmt.Sprintf("line %d", line)
-		if col != "" {
-			where += fmt.Sprintf(", column %q", col)
-		}
-		errs = append(errs, where+": "+fmt.Sprintf(format, args...))
+		probs = append(probs, problem{line: line, col: col, msg: fmt.Sprintf(format, args...)})
+		failed[cell{line, col}] = true
 	}
 
-	cols := make([]column, len(header))
-	taken := map[string]int{}
-	hasCaption := false
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if h == "" {
-			h = fmt.Sprintf("Column %d", i+1)
+	cols := readHeader(header, opt.Lang, func(line int, col, format string, args ...any) {
+		notice(line, col, importer.Guess, format, args...)
+	})
+
+	// Every row is read first: the choice between columns looks at their
+	// content.
+	var rows [][]string
+	var lines []int
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
 		}
-		cols[i].header = h
-		key := strings.ToLower(spaceRe.ReplaceAllString(h, " "))
-		key = strings.TrimSuffix(key, ":")
-		f, ok := lookupColumn(key)
-		lang := ""
-		if !ok {
-			if m := langColRe.FindStringSubmatch(key); m != nil {
-				if tf, ok2 := Columns[m[1]]; ok2 && textFields[tf] {
-					if _, err := language.Parse(m[2]); err == nil {
-						f, ok, lang = tf, true, m[2]
-					} else {
-						notice(1, h, importer.Guess, "%q is not a BCP 47 language tag; the column is kept as extra metadata", m[2])
-					}
-				}
+		if err != nil {
+			probs = append(probs, problem{msg: csvErr(err).Error()})
+			break
+		}
+		line, _ := r.FieldPos(0)
+		empty := true
+		for _, v := range rec {
+			if strings.TrimSpace(v) != "" {
+				empty = false
+				break
 			}
 		}
-		if !ok {
-			// "Date (circa)", "Caption [draft]": a qualifier that is not a
-			// language tag; the column fills the field it names.
-			if m := qualifierRe.FindStringSubmatch(key); m != nil {
-				if f, ok = lookupColumn(m[1]); ok {
-					notice(1, h, importer.Guess, "column %q read as %s", h, f)
-				}
-			}
-		}
-		if !ok {
-			continue
-		}
-		if lang == "" {
-			lang = opt.Lang
-		}
-		slot := string(f) + ":" + lang
-		if !textFields[f] {
-			slot = string(f)
-		}
-		if j, dup := taken[slot]; dup {
-			notice(1, h, importer.Guess, "column %q also fills %s; it is kept as extra metadata", h, cols[j].header)
-			continue
-		}
-		taken[slot] = i
-		cols[i].field, cols[i].lang = f, lang
-		if f == Caption {
-			hasCaption = true
+		if !empty {
+			rows, lines = append(rows, rec), append(lines, line)
 		}
 	}
-	if !hasCaption {
+	for _, c := range chooseColumns(cols, rows, opt.Lang) {
+		notice(1, "", importer.ColumnChoice, "%s", c)
+	}
+	capCol := fieldColumn(cols, Caption)
+	if capCol < 0 {
 		return nil, fmt.Errorf("%w: line 1: no caption column; name one of the columns \"title\", \"caption\" or \"label\" (columns: %s)", ErrInvalid, strings.Join(header, ", "))
 	}
+	numCol, imgCol := fieldColumn(cols, Number), fieldColumn(cols, Images)
+	headerOf := func(i int) string {
+		if i < 0 {
+			return ""
+		}
+		return cols[i].header
+	}
 
-	if _, ok := taken[string(Images)]; !ok {
-		notice(1, "", importer.Guess, "no image column (image, file, filename, image filename, ...): the plates have no images; name the column that lists the image files so (columns: %s)", strings.Join(header, ", "))
+	var fetch *fetcher
+	if opt.Fetch != nil {
+		fetch = newFetcher(opt.Fetch)
+	}
+	files := newResolver(opt.ImagesDir, opt.OutDir, fetch)
+	// Wax-style sheets have no file column: the images are named after
+	// the id ("obj1.jpg" for pid obj1).
+	byID := false
+	if imgCol < 0 {
+		if numCol >= 0 {
+			for _, rec := range rows {
+				if numCol < len(rec) && len(files.byID(strings.TrimSpace(rec[numCol]))) > 0 {
+					byID = true
+					break
+				}
+			}
+			files = newResolver(opt.ImagesDir, opt.OutDir, fetch) // forget the trial copies
+		}
+		if byID {
+			notice(1, cols[numCol].header, importer.ColumnChoice, "no file column: each row's files are found in %s by its %q (e.g. %s.jpg, or a folder of that name)", opt.ImagesDir, cols[numCol].header, firstValue(rows, numCol))
+		} else {
+			notice(1, "", importer.Guess, "no file column (image, file, filename, image filename, ...), and no file in %s is named after the number column: the plates have no images; name the column that lists the files so (columns: %s)", opt.ImagesDir, strings.Join(header, ", "))
+		}
 	}
 
 	title := opt.Title
@@ -284,8 +255,8 @@ func Import(data []byte, opt Options) (*Result, error) {
 	if opt.SourceFile != "" {
 		ex.Source = &model.Source{File: filepath.Base(opt.SourceFile), Note: "Imported with vitrine import csv, one plate per row."}
 	}
-	if opt.Rights == UndeterminedRights {
-		notice(0, "", importer.Guess, "rights set to %s (copyright status undetermined); give --rights, a rights column, or edit rights:", UndeterminedRights)
+	if err := importer.Colophon(ex, opt.Edition, opt.Publisher); err != nil {
+		return nil, err
 	}
 	langs := map[string]bool{opt.Lang: true}
 	for _, c := range cols {
@@ -295,32 +266,12 @@ func Import(data []byte, opt Options) (*Result, error) {
 		}
 	}
 
-	imgs := newResolver(opt.ImagesDir, opt.OutDir)
+	var refs []fileRef
 	numbers := map[string]int{}
 	sections := map[string]string{} // title -> id
 	sectionIDs := map[string]bool{}
-	row := 0
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			errs = append(errs, csvErr(err).Error())
-			break
-		}
-		line, _ := r.FieldPos(0)
-		empty := true
-		for _, v := range rec {
-			if strings.TrimSpace(v) != "" {
-				empty = false
-				break
-			}
-		}
-		if empty {
-			continue
-		}
-		row++
+	for row, rec := range rows {
+		line := lines[row]
 		for i := len(cols); i < len(rec); i++ {
 			if strings.TrimSpace(rec[i]) != "" {
 				fail(line, fmt.Sprintf("Column %d", i+1), "the row has %d cells but the header names %d columns; add a header for this column or remove the cell", len(rec), len(cols))
@@ -328,12 +279,21 @@ func Import(data []byte, opt Options) (*Result, error) {
 			}
 		}
 		p := model.Plate{}
+		hasFile := false
 		for i, c := range cols {
 			if i >= len(rec) {
 				break
 			}
 			v := strings.TrimSpace(rec[i])
 			if v == "" {
+				continue
+			}
+			if c.asCredit {
+				if p.Credit.Get(opt.Lang) == "" {
+					setText(&p.Credit, opt.Lang, v)
+				} else {
+					p.Metadata = append(p.Metadata, model.Field{Label: c.header, Value: v})
+				}
 				continue
 			}
 			switch c.field {
@@ -371,27 +331,24 @@ func Import(data []byte, opt Options) (*Result, error) {
 				}
 				p.Date.Normalized, p.Date.Note = n, note
 			case Rights:
+				u, ok := rightsURI(v)
 				switch {
-				case rightsRe.MatchString(v):
-					p.Rights = v
-				case strings.HasPrefix(v, "https://") && rightsRe.MatchString("http://"+strings.TrimPrefix(v, "https://")):
-					p.Rights = "http://" + strings.TrimPrefix(v, "https://")
-					notice(line, c.header, importer.Guess, "%s written as %s (rights URIs are http://)", v, p.Rights)
+				case ok && u != v:
+					p.Rights = u
+					notice(line, c.header, importer.Guess, "%s written as %s (rights URIs are http://)", v, u)
+				case ok:
+					p.Rights = u
 				default:
 					fail(line, c.header, "%q is not a Creative Commons or rightsstatements.org URI; write e.g. http://creativecommons.org/licenses/by/4.0/ or http://rightsstatements.org/vocab/InC/1.0/, and put other rights text in a credit column", v)
 				}
 			case Images:
-				for _, name := range strings.Split(v, ";") {
-					name = strings.TrimSpace(name)
-					if name == "" {
-						continue
-					}
-					path, err := imgs.resolve(name)
-					if err != nil {
-						fail(line, c.header, "%v", err)
-						continue
-					}
-					p.Images = append(p.Images, model.Image{Path: path})
+				hasFile = true
+				cr := files.cell(v,
+					func(format string, args ...any) { notice(line, c.header, importer.FileNote, format, args...) },
+					func(format string, args ...any) { fail(line, c.header, format, args...) })
+				refs = plateFiles(&p, cr.files, line, c.header, refs)
+				for _, u := range cr.urls {
+					p.Metadata = append(p.Metadata, model.Field{Label: c.header, Value: u})
 				}
 			case Section:
 				id, ok := sections[v]
@@ -412,38 +369,147 @@ func Import(data []byte, opt Options) (*Result, error) {
 				p.Metadata = append(p.Metadata, model.Field{Label: c.header, Value: v})
 			}
 		}
-		if p.Number == "" {
-			p.Number = fmt.Sprint(row)
-			if _, dup := numbers[p.Number]; dup {
-				p.Number = fmt.Sprintf("row-%d", row)
+		if byID && p.Number != "" {
+			fs := files.byID(p.Number)
+			refs = plateFiles(&p, fs, line, headerOf(numCol), refs)
+			if len(fs) == 0 {
+				notice(line, headerOf(numCol), importer.FileNote, "no file named after %q in %s: the plate has no image", p.Number, opt.ImagesDir)
 			}
-			if _, ok := taken[string(Number)]; ok {
-				notice(line, cols[taken[string(Number)]].header, importer.Guess, "no number: the plate is numbered %s", p.Number)
+		} else if imgCol >= 0 && len(p.Images) == 0 && len(p.Attachments) == 0 && !failed[cell{line, headerOf(imgCol)}] {
+			what := "no file"
+			if hasFile {
+				what = "no file found or downloaded"
+			}
+			notice(line, headerOf(imgCol), importer.FileNote, "%s: the plate has no image (its text is kept; IIIF gives it no canvas)", what)
+		}
+		if p.Number == "" {
+			p.Number = fmt.Sprint(row + 1)
+			if _, dup := numbers[p.Number]; dup {
+				p.Number = fmt.Sprintf("row-%d", row+1)
+			}
+			if numCol >= 0 {
+				notice(line, cols[numCol].header, importer.Guess, "no number: the plate is numbered %s", p.Number)
 			}
 		}
 		if first, dup := numbers[p.Number]; dup {
-			col := ""
-			if i, ok := taken[string(Number)]; ok {
-				col = cols[i].header
-			}
-			fail(line, col, "number %q is also the number of the row at line %d; give each plate its own number", p.Number, first)
+			fail(line, headerOf(numCol), "number %q is also the number of the row at line %d; give each plate its own number", p.Number, first)
 		}
 		numbers[p.Number] = line
 		if p.Caption.IsZero() {
-			fail(line, captionHeader(cols), "empty; every plate needs a caption")
+			fail(line, cols[capCol].header, "empty; every plate needs a caption")
 		}
 		ex.Plates = append(ex.Plates, p)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%w:\n%s", ErrInvalid, strings.Join(errs, "\n"))
-	}
-	if len(ex.Plates) == 0 {
+	if len(rows) == 0 && len(probs) == 0 {
 		return nil, fmt.Errorf("%w: the sheet has a header but no rows", ErrInvalid)
 	}
-	res.Exhibition = ex
-	res.Copies = imgs.copies
+	sharedRights(ex, opt, notice)
+
+	// Every check of 'vitrine validate', placed at its cell.
+	for _, ref := range refs {
+		for _, pr := range checkFile(ref.f, opt.MaxPixels) {
+			pr.line, pr.col = ref.line, ref.col
+			probs = append(probs, pr)
+		}
+	}
+	fieldCols := map[string]string{}
+	for _, c := range cols {
+		if c.field != "" && c.lang == opt.Lang {
+			if _, ok := fieldCols[string(c.field)]; !ok {
+				fieldCols[string(c.field)] = c.header
+			}
+		}
+	}
+	for _, pr := range checkRest(ex, lines, fieldCols) {
+		if !pr.warn && failed[cell{pr.line, pr.col}] {
+			continue // the importer said it already
+		}
+		probs = append(probs, pr)
+	}
+	var errs []problem
+	for _, pr := range probs {
+		if pr.warn {
+			notice(pr.line, pr.col, importer.Warning, "%s", pr.msg)
+		} else {
+			errs = append(errs, pr)
+		}
+	}
 	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].Line < res.Notices[j].Line })
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].line < errs[j].line })
+		msgs := make([]string, len(errs))
+		rowsBad := map[int]bool{}
+		for i, e := range errs {
+			where := ""
+			if e.line > 0 {
+				where = fmt.Sprintf("line %d", e.line)
+				rowsBad[e.line] = true
+			}
+			if e.col != "" {
+				where += fmt.Sprintf(", column %q", e.col)
+			}
+			if where != "" {
+				where += ": "
+			}
+			msgs[i] = where + e.msg
+		}
+		return res, fmt.Errorf("%w (%d errors in %d rows):\n%s", ErrInvalid, len(errs), len(rowsBad), strings.Join(msgs, "\n"))
+	}
+	res.Exhibition = ex
+	res.Copies = files.copies
+	for _, r := range refs {
+		res.Sources = append(res.Sources, Source{Line: r.line, Column: r.col, Dir: r.f.dir, Rel: r.f.rel, Attachment: r.f.attachment})
+	}
 	return res, nil
+}
+
+// plateFiles puts found files on the plate (as images, or attachments)
+// and records the cell that named each, for its check.
+func plateFiles(p *model.Plate, fs []found, line int, col string, refs []fileRef) []fileRef {
+	for _, f := range fs {
+		if f.attachment {
+			p.Attachments = append(p.Attachments, model.Attachment{Path: f.path})
+		} else {
+			p.Images = append(p.Images, model.Image{Path: f.path})
+		}
+		refs = append(refs, fileRef{line: line, col: col, f: f})
+	}
+	return refs
+}
+
+// sharedRights makes a rights URI that every plate has the exhibition's,
+// when none was given.
+func sharedRights(ex *model.Exhibition, opt Options, notice func(int, string, importer.Kind, string, ...any)) {
+	if opt.Rights != UndeterminedRights {
+		return
+	}
+	shared := ""
+	for _, p := range ex.Plates {
+		if p.Rights == "" || (shared != "" && p.Rights != shared) {
+			shared = ""
+			break
+		}
+		shared = p.Rights
+	}
+	if shared == "" {
+		notice(0, "", importer.Guess, "rights set to %s (copyright status undetermined) for the exhibition and every plate without a rights URI; give --rights, a column of rights URIs, or edit rights:", UndeterminedRights)
+		return
+	}
+	ex.Rights = shared
+	for i := range ex.Plates {
+		ex.Plates[i].Rights = ""
+	}
+	notice(0, "", importer.Guess, "every row has the rights %s: it is the exhibition's rights", shared)
+}
+
+// firstValue is the first non-empty value of column i, for messages.
+func firstValue(rows [][]string, i int) string {
+	for _, r := range rows {
+		if i < len(r) && strings.TrimSpace(r[i]) != "" {
+			return strings.TrimSpace(r[i])
+		}
+	}
+	return ""
 }
 
 // captionHeader names the first caption column.
@@ -514,113 +580,4 @@ func csvErr(err error) error {
 		return fmt.Errorf("line %d, column %d (character): %v%s", pe.Line, pe.Column, pe.Err, hint)
 	}
 	return err
-}
-
-// resolver finds the files a sheet names.
-type resolver struct {
-	dir, out string
-	inOut    bool   // dir is inside out: refer to files in place
-	prefix   string // dir relative to out, when inOut
-	listings map[string][]string
-	copies   []importer.Copy
-	dsts     map[string]string // copy destination -> source
-}
-
-func newResolver(dir, out string) *resolver {
-	rv := &resolver{dir: dir, out: out, listings: map[string][]string{}, dsts: map[string]string{}}
-	ad, err1 := filepath.Abs(dir)
-	ao, err2 := filepath.Abs(out)
-	if err1 == nil && err2 == nil {
-		if rel, err := filepath.Rel(ao, ad); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			rv.inOut = true
-			rv.prefix = filepath.ToSlash(rel)
-		}
-	}
-	return rv
-}
-
-// resolve finds name (slash-separated, relative to the images folder):
-// exactly, else comparing each path element after Unicode normalization
-// (NFC), so that NFD names written by macOS match. It returns the image
-// path to write in the exhibition.
-func (rv *resolver) resolve(name string) (string, error) {
-	name = strings.ReplaceAll(name, `\`, "/")
-	if err := model.CheckRelPath(name); err != nil {
-		return "", fmt.Errorf("image %q: %v", name, err)
-	}
-	parts := strings.Split(name, "/")
-	found := make([]string, 0, len(parts))
-	cur := rv.dir
-	for _, part := range parts {
-		entries, err := rv.list(cur)
-		if err != nil {
-			return "", fmt.Errorf("image %q: cannot read the folder %s: %v", name, cur, err)
-		}
-		match := ""
-		for _, e := range entries {
-			if e == part {
-				match = e
-				break
-			}
-		}
-		if match == "" {
-			want := norm.NFC.String(part)
-			var cands []string
-			for _, e := range entries {
-				if norm.NFC.String(e) == want {
-					cands = append(cands, e)
-				}
-			}
-			switch len(cands) {
-			case 1:
-				match = cands[0]
-			case 0:
-				return "", fmt.Errorf("image %q not found in %s (names are matched exactly, and regardless of Unicode normalization, but not regardless of case)", name, rv.dir)
-			default:
-				return "", fmt.Errorf("image %q matches %d files in %s that differ only in Unicode normalization; rename one", name, len(cands), cur)
-			}
-		}
-		found = append(found, match)
-		cur = filepath.Join(cur, match)
-	}
-	st, err := os.Stat(cur)
-	if err != nil {
-		return "", fmt.Errorf("image %q: %v", name, err)
-	}
-	if st.IsDir() {
-		return "", fmt.Errorf("image %q is a folder, not a file", name)
-	}
-	rel := strings.Join(found, "/")
-	if rv.inOut {
-		if rv.prefix != "." && rv.prefix != "" {
-			rel = rv.prefix + "/" + rel
-		}
-		return rel, nil
-	}
-	dst := "images/" + norm.NFC.String(rel)
-	if src, ok := rv.dsts[dst]; ok {
-		if src != cur {
-			return "", fmt.Errorf("image %q would be copied to %s, as %s is", name, dst, src)
-		}
-		return dst, nil
-	}
-	rv.dsts[dst] = cur
-	rv.copies = append(rv.copies, importer.Copy{Src: cur, Dst: dst})
-	return dst, nil
-}
-
-func (rv *resolver) list(dir string) ([]string, error) {
-	if l, ok := rv.listings[dir]; ok {
-		return l, nil
-	}
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	rv.listings[dir] = names
-	return names, nil
 }

@@ -159,7 +159,7 @@ func TestImportShapes(t *testing.T) {
 
 func TestImportErrors(t *testing.T) {
 	imgs := t.TempDir()
-	os.WriteFile(filepath.Join(imgs, "a.jpg"), []byte("x"), 0o644)
+	writeJPEG(t, filepath.Join(imgs, "a.jpg"))
 	tests := []struct {
 		name string
 		in   []byte
@@ -171,20 +171,20 @@ func TestImportErrors(t *testing.T) {
 		{"latin-1", []byte("title\nCaf\xe9\n"), importer.ErrEncoding, []string{"line 2", "Latin-1"}},
 		{"no caption column", []byte("number,artist\n1,x\n"), ErrInvalid, []string{"no caption column"}},
 		{"every row error at once", []byte("number,title,image,rights\n" +
-			"1,A,missing.jpg,\n" +
+			"1,A,missing.jpg,http://creativecommons.org/licenses/by/4.0/\n" +
 			"1,B,,\n" +
 			"3,,a.jpg,\n" +
 			"4,D,,All rights reserved\n" +
-			"5,E,A.JPG,\n"), ErrInvalid, []string{
-			`line 2, column "image": image "missing.jpg" not found`,
+			"5,E,b.jpg,\n"), ErrInvalid, []string{
+			`line 2, column "image": file "missing.jpg" not found`,
 			`line 3, column "number": number "1" is also the number of the row at line 2`,
 			`line 4, column "title": empty`,
 			`line 5, column "rights": "All rights reserved" is not`,
-			`line 6, column "image": image "A.JPG" not found`,
+			`line 6, column "image": file "b.jpg" not found in ` + imgs + `; did you mean "a.jpg"?`,
 		}},
 		{"bad quote", []byte("title\n\"A\"B\n"), nil, []string{"line 2"}},
 		{"row longer than header", []byte("title\nA,B\n"), ErrInvalid, []string{`line 2, column "Column 2"`}},
-		{"unsafe image path", []byte("title,image\nA,../a.jpg\n"), ErrInvalid, []string{"line 2", "leaves the exhibition folder"}},
+		{"unsafe image path", []byte("title,image\nA,../a.jpg\n"), ErrInvalid, []string{"line 2", "leaves the images folder"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,9 +210,7 @@ func TestImportErrors(t *testing.T) {
 // or date.
 func TestImportExcelHeaders(t *testing.T) {
 	imgs := t.TempDir()
-	if err := os.WriteFile(filepath.Join(imgs, "IMG 0001.JPG"), []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeJPEG(t, filepath.Join(imgs, "IMG 0001.JPG"))
 	in := "\ufeff\"Object No.\";\"Title (EN)\";\"Date (circa)\";\"Photographer \";\"Image filename\";Notes\r\n" +
 		"A-12;Harbour;c. 1953;Kim;IMG 0001.JPG;x\r\n"
 	res, err := Import([]byte(in), Options{Title: "T", ImagesDir: imgs, OutDir: imgs})
@@ -236,7 +234,7 @@ func TestImportNoImageColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range res.Notices {
-		if strings.Contains(n.Msg, "no image column") && strings.Contains(n.Msg, "Scan") {
+		if strings.Contains(n.Msg, "no file column") && strings.Contains(n.Msg, "Scan") {
 			return
 		}
 	}

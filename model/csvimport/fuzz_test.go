@@ -11,8 +11,10 @@ import (
 // validates without errors, with a caption on every plate. The corpus in
 // testdata/fuzz/FuzzImport runs in every `go test`.
 func FuzzImport(f *testing.F) {
-	if data, err := os.ReadFile("testdata/collection-export.csv"); err == nil {
-		f.Add(data)
+	for _, name := range []string{"collection-export.csv", "collectionbuilder-demo.csv", "tate-artworks.csv", "wax-qatar-style.csv"} {
+		if data, err := os.ReadFile("testdata/" + name); err == nil {
+			f.Add(data)
+		}
 	}
 	f.Add([]byte("Nr;Label;Date;Extra\r\n1;\"a;b\";c. 1950;x\r\n"))
 	f.Add([]byte("title:ko,number,section\n거리,1,A\n"))

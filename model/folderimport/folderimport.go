@@ -46,7 +46,23 @@ type Options struct {
 	Slug string
 	// Rights of the exhibition; default UndeterminedRights.
 	Rights string
+	// BornDigital says the photographs are the objects: their capture
+	// date is the plate's date. Otherwise (scans and photographs of
+	// objects) it is kept as the digitisation date, a metadata field
+	// labelled DigitisedLabel, and never taken for the object's date.
+	BornDigital bool
+	// Edition and Publisher, when set, are the edition date and the
+	// publishing agent (see importer.Colophon).
+	Edition, Publisher string
 }
+
+// DigitisedLabel labels the metadata field that holds the capture date of
+// a scan or a photograph of an object.
+const DigitisedLabel = "Digitised"
+
+// KeywordsLabel labels the metadata field that holds the embedded
+// keywords, separated by "; ".
+const KeywordsLabel = "Keywords"
 
 // ErrNoImages is returned for a folder without image files.
 var ErrNoImages = errors.New("no images")
@@ -128,12 +144,15 @@ func Import(dir string, opt Options) (*model.Exhibition, []importer.Notice, erro
 		ex.Slug = "exhibition"
 	}
 	ex.ID = model.ExhibitionID(ex.Slug).String()
+	if err := importer.Colophon(ex, opt.Edition, opt.Publisher); err != nil {
+		return nil, nil, err
+	}
 	if opt.Rights == UndeterminedRights {
 		notice("", importer.Guess, "rights set to %s (copyright status undetermined); give --rights or edit rights:", UndeterminedRights)
 	}
 	var errs []string
 	for i, n := range names {
-		p, err := plate(filepath.Join(dir, n), n, i+1, opt.Lang, notice)
+		p, err := plate(filepath.Join(dir, n), n, i+1, opt, notice)
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", n, err))
 			continue
@@ -142,6 +161,17 @@ func Import(dir string, opt Options) (*model.Exhibition, []importer.Notice, erro
 	}
 	if len(errs) > 0 {
 		return nil, nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	digitised := 0
+	for _, p := range ex.Plates {
+		for _, f := range p.Metadata {
+			if f.Label == DigitisedLabel {
+				digitised++
+			}
+		}
+	}
+	if digitised > 0 {
+		notice("", importer.Guess, "%d of %d images carry a capture date (EXIF DateTimeOriginal or xmp:CreateDate): it is kept as the digitisation date (metadata %q), not as the object's date; give --born-digital if the photographs are the objects", digitised, len(ex.Plates), DigitisedLabel)
 	}
 	return ex, notes, nil
 }
@@ -153,7 +183,8 @@ func regularTarget(path string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-func plate(path, name string, n int, lang string, notice func(string, importer.Kind, string, ...any)) (model.Plate, error) {
+func plate(path, name string, n int, opt Options, notice func(string, importer.Kind, string, ...any)) (model.Plate, error) {
+	lang := opt.Lang
 	p := model.Plate{Number: fmt.Sprint(n), Images: []model.Image{{Path: name}}}
 	f, err := os.Open(path)
 	if err != nil {
@@ -201,26 +232,57 @@ func plate(path, name string, n int, lang string, notice func(string, importer.K
 			p.Rights = "http://" + u[1]
 		}
 	}
-	if m.Date != "" {
-		if norm, ok := metaDate(m.Date); ok {
-			// The embedded form ("1951:06:25 10:00:00", "19510625") is
-			// for machines; the catalogue shows the date it stands for.
-			p.Date = model.Date{Text: norm, Normalized: norm}
-			if m.Date != norm {
-				p.Date.Note = fmt.Sprintf("from the image's embedded metadata, where it reads %q", m.Date)
-			}
-		} else {
-			p.Date = model.Date{Text: m.Date}
-			p.Date.Normalized, p.Date.Note, err = model.Normalize(m.Date)
-			if err != nil {
-				notice(name, importer.Date, "date %q kept as written, not normalized", m.Date)
-			}
+	if len(m.Keywords) > 0 {
+		p.Metadata = append(p.Metadata, model.Field{Label: KeywordsLabel, Value: strings.Join(m.Keywords, "; ")})
+	}
+	// The capture date is the photograph's making: for a scan or a
+	// photograph of an object, its digitisation. An IPTC/XMP Date Created
+	// on the same day is the same capture (Lightroom and others copy it).
+	captured, capOK := metaDate(m.Captured)
+	object := m.Date
+	if d, ok := metaDate(object); ok && capOK && strings.HasPrefix(captured, d) {
+		object = ""
+	}
+	switch {
+	case object != "":
+		p.Date = embeddedDate(object, name, notice)
+	case m.Captured != "" && opt.BornDigital:
+		p.Date = embeddedDate(m.Captured, name, notice)
+	default:
+		if d, ok := nameDate(stem); ok {
+			p.Date = d
+			notice(name, importer.Guess, "date %s taken from the file name", d.Normalized)
 		}
-	} else if d, ok := nameDate(stem); ok {
-		p.Date = d
-		notice(name, importer.Guess, "date %s taken from the file name", d.Normalized)
+	}
+	if m.Captured != "" && !opt.BornDigital {
+		v := captured
+		if !capOK {
+			v = m.Captured
+		}
+		p.Metadata = append(p.Metadata, model.Field{Label: DigitisedLabel, Value: v})
 	}
 	return p, nil
+}
+
+// embeddedDate is a date read from embedded metadata: shown as the date
+// it stands for, with a note giving the embedded form.
+func embeddedDate(s, name string, notice func(string, importer.Kind, string, ...any)) model.Date {
+	if n, ok := metaDate(s); ok {
+		// The embedded form ("1951:06:25 10:00:00", "19510625") is for
+		// machines; the catalogue shows the date it stands for.
+		d := model.Date{Text: n, Normalized: n}
+		if s != n {
+			d.Note = fmt.Sprintf("from the image's embedded metadata, where it reads %q", s)
+		}
+		return d
+	}
+	d := model.Date{Text: s}
+	var err error
+	d.Normalized, d.Note, err = model.Normalize(s)
+	if err != nil {
+		notice(name, importer.Date, "date %q kept as written, not normalized", s)
+	}
+	return d
 }
 
 // metaDate normalizes the date forms of EXIF ("1951:06:25 10:00:00"), XMP

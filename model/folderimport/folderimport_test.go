@@ -26,14 +26,14 @@ func TestImportFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	type want struct {
-		image, caption, creator, date, credit, rights, desc string
+		image, caption, creator, date, credit, rights, desc, digitised string
 	}
 	wants := []want{
-		{image: "1.jpg", caption: "The harbour at dawn", creator: "Jane Doe", date: "1951-06-25", credit: "© 1951 Jane Doe"},
+		{image: "1.jpg", caption: "The harbour at dawn", creator: "Jane Doe", credit: "© 1951 Jane Doe", digitised: "1951-06-25"},
 		{image: "2.jpg", caption: "평양의 거리", desc: "거리의 풍경, 1953년 7월.", creator: "김철수; Lee Min", date: "1953-07",
 			credit: "Licensed under http://creativecommons.org/licenses/by/4.0/", rights: "http://creativecommons.org/licenses/by/4.0/"},
 		{image: "03_harbour_at_night_1950.jpg", caption: "harbour at night 1950", date: "1950"},
-		{image: "4.tif", caption: "A tram in the rain", creator: "T. Photographer", date: "1960-01-02"},
+		{image: "4.tif", caption: "A tram in the rain", creator: "T. Photographer", digitised: "1960-01-02"},
 		{image: "5.png", caption: "The old mill", creator: "Unknown photographer"},
 		{image: "10.jpg", caption: "سوق قديم في القاهرة", creator: "Ahmad Hassan", date: "1952-03-01", credit: "© Ahmad Hassan"},
 		{image: norm.NFD.String("Café 1952-08-15.jpg"), caption: "Café 1952-08-15", date: "1952-08-15"},
@@ -49,6 +49,11 @@ func TestImportFolder(t *testing.T) {
 		p := ex.Plates[i]
 		got := want{image: p.Images[0].Path, caption: p.Caption.Get(""), creator: p.Creator, date: p.Date.Normalized,
 			credit: p.Credit.Get(""), rights: p.Rights}
+		for _, f := range p.Metadata {
+			if f.Label == DigitisedLabel {
+				got.digitised = f.Value
+			}
+		}
 		if d := p.Description.Get(""); len(d) > 0 {
 			got.desc = d[0]
 		}
@@ -90,6 +95,14 @@ func TestImportFolder(t *testing.T) {
 	}
 	if len(infos) != 7 {
 		t.Errorf("validated %d images", len(infos))
+	}
+	// --born-digital: the capture dates are the plates' dates.
+	bd, _, err := Import("testdata/folder", Options{Title: "Fixtures", BornDigital: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d1, d4 := bd.Plates[0].Date.Normalized, bd.Plates[3].Date.Normalized; d1 != "1951-06-25" || d4 != "1960-01-02" || len(bd.Plates[0].Metadata) != 0 {
+		t.Errorf("born digital: dates %q %q, metadata %v", d1, d4, bd.Plates[0].Metadata)
 	}
 	// Same bytes on a second run.
 	ex2, _, _ := Import("testdata/folder", Options{Title: "Fixtures"})

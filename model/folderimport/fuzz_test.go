@@ -17,12 +17,17 @@ func FuzzReadMeta(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	// Camera and scanner files as the camera test builds them: EXIF with
+	// boilerplate, XMP with keywords and dates, IPTC in Photoshop APP13.
+	f.Add(jpegWith(app1EXIF("OLYMPUS DIGITAL CAMERA         ", "OLYMPUS", "2004:08:27 13:52:55")))
+	f.Add(jpegWith(app1XMP(`<dc:subject><rdf:Bag><rdf:li>piers</rdf:li></rdf:Bag></dc:subject><photoshop:DateCreated>1910</photoshop:DateCreated>`)))
+	f.Add(jpegWith(segment(0xED, iimBlock([][2]any{{5, "Letter"}, {25, "letters"}, {55, "19230514"}}))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ReadMeta(data)
 		if err != nil {
 			return
 		}
-		for _, s := range []string{m.Title, m.Description, m.Creator, m.Date, m.Rights} {
+		for _, s := range append([]string{m.Title, m.Description, m.Creator, m.Date, m.Captured, m.Rights}, m.Keywords...) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("invalid UTF-8: %q", s)
 			}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"encoding/xml"
 	"errors"
 	"io"
 	"strings"
@@ -16,12 +15,21 @@ import (
 // Meta is the descriptive metadata embedded in an image file. Each field is
 // the first non-empty value found, in the order XMP, IPTC, EXIF (XMP is
 // the newest and the only one that is always Unicode).
+//
+// Two dates are kept apart: Date is when the content was made, as a
+// cataloguer records it (IPTC Date Created, XMP photoshop:DateCreated);
+// Captured is when the camera or scanner made the file (EXIF
+// DateTimeOriginal, xmp:CreateDate), which for a scan is the day of
+// digitisation, not the object's date. Title and Description leave out
+// the boilerplate cameras write (see Boilerplate).
 type Meta struct {
-	Title       string // XMP dc:title, IPTC 2:05 Object Name
-	Description string // XMP dc:description, IPTC 2:120 Caption, EXIF ImageDescription, PNG Description
-	Creator     string // XMP dc:creator, IPTC 2:80 By-line, EXIF Artist, PNG Author
-	Date        string // EXIF DateTimeOriginal, XMP photoshop:DateCreated/exif:DateTimeOriginal/xmp:CreateDate, IPTC 2:55, PNG Creation Time
-	Rights      string // XMP dc:rights, IPTC 2:116 Copyright Notice, EXIF Copyright, PNG Copyright
+	Title       string   // XMP dc:title, IPTC 2:05 Object Name
+	Description string   // XMP dc:description, IPTC 2:120 Caption, EXIF ImageDescription, PNG Description
+	Creator     string   // XMP dc:creator, IPTC 2:80 By-line, EXIF Artist, PNG Author
+	Date        string   // XMP photoshop:DateCreated, IPTC 2:55 Date Created
+	Captured    string   // EXIF DateTimeOriginal (else DateTime), XMP exif:DateTimeOriginal/xmp:CreateDate, PNG Creation Time
+	Rights      string   // XMP dc:rights, IPTC 2:116 Copyright Notice, EXIF Copyright, PNG Copyright
+	Keywords    []string // XMP dc:subject, IPTC 2:25 Keywords
 }
 
 // sources of one field, best first
@@ -38,12 +46,27 @@ func (s metaSet) merge() Meta {
 		}
 		return ""
 	}
+	text := func(vals ...string) string {
+		for i, v := range vals {
+			if Boilerplate(v) {
+				vals[i] = ""
+			}
+		}
+		return pick(vals...)
+	}
+	kw := s.xmp.Keywords
+	if len(kw) == 0 {
+		kw = s.iptc.Keywords
+	}
+	// The EXIF block's date (and PNG's Creation Time) is the capture.
 	return Meta{
-		Title:       pick(s.xmp.Title, s.iptc.Title, s.png.Title),
-		Description: pick(s.xmp.Description, s.iptc.Description, s.exif.Description, s.png.Description),
+		Title:       text(s.xmp.Title, s.iptc.Title, s.png.Title),
+		Description: text(s.xmp.Description, s.iptc.Description, s.exif.Description, s.png.Description),
 		Creator:     pick(s.xmp.Creator, s.iptc.Creator, s.exif.Creator, s.png.Creator),
-		Date:        pick(s.exif.Date, s.xmp.Date, s.iptc.Date, s.png.Date),
+		Date:        pick(s.xmp.Date, s.iptc.Date),
+		Captured:    pick(s.exif.Date, s.xmp.Captured, s.png.Date),
 		Rights:      pick(s.xmp.Rights, s.iptc.Rights, s.exif.Rights, s.png.Rights),
+		Keywords:    kw,
 	}
 }
 
@@ -191,77 +214,6 @@ func readIFD(f *imagemeta.File, off int64) map[uint16][]byte {
 	return out
 }
 
-// readPhotoshop finds the IPTC-NAA resource (0x0404) among the 8BIM
-// resources of a JPEG APP13 segment.
-func readPhotoshop(d []byte, m *Meta) {
-	for len(d) >= 12 && string(d[:4]) == "8BIM" {
-		id := binary.BigEndian.Uint16(d[4:])
-		nl := int(d[6])
-		p := 7 + nl
-		if p%2 == 1 {
-			p++
-		}
-		if p+4 > len(d) {
-			return
-		}
-		size := int(binary.BigEndian.Uint32(d[p:]))
-		p += 4
-		if size < 0 || p+size > len(d) {
-			return
-		}
-		if id == 0x0404 {
-			readIIM(d[p:p+size], m)
-		}
-		p += size
-		if p%2 == 1 {
-			p++
-		}
-		if p > len(d) {
-			return
-		}
-		d = d[p:]
-	}
-}
-
-// readIIM reads IPTC-IIM datasets: 1:90 (character set), 2:05, 2:55,
-// 2:80, 2:116, 2:120. Text is UTF-8 when 1:90 says so or when it is valid
-// UTF-8, else Latin-1.
-func readIIM(d []byte, m *Meta) {
-	var creators []string
-	for i := 0; i+5 <= len(d); {
-		if d[i] != 0x1C {
-			return
-		}
-		rec, ds := d[i+1], d[i+2]
-		n := int(binary.BigEndian.Uint16(d[i+3:]))
-		if n&0x8000 != 0 { // extended length: not used for text
-			return
-		}
-		i += 5
-		if i+n > len(d) {
-			return
-		}
-		v := decodeText(d[i : i+n])
-		i += n
-		if rec != 2 {
-			continue
-		}
-		switch ds {
-		case 5:
-			m.Title = v
-		case 55:
-			m.Date = v
-		case 80:
-			creators = append(creators, v)
-		case 116:
-			m.Rights = v
-		case 120:
-			m.Description = v
-		}
-	}
-	m.Creator = strings.Join(creators, "; ")
-}
-
 // decodeText reads UTF-8, or Latin-1 when the bytes are not UTF-8.
 func decodeText(b []byte) string {
 	if utf8.Valid(b) {
@@ -272,130 +224,6 @@ func decodeText(b []byte) string {
 		r[i] = rune(c)
 	}
 	return string(r)
-}
-
-const (
-	nsDC        = "http://purl.org/dc/elements/1.1/"
-	nsRDF       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-	nsPhotoshop = "http://ns.adobe.com/photoshop/1.0/"
-	nsXMP       = "http://ns.adobe.com/xap/1.0/"
-	nsEXIF      = "http://ns.adobe.com/exif/1.0/"
-)
-
-// readXMP reads dc:title, dc:description, dc:creator, dc:rights and the
-// creation date from an XMP packet. For a language alternative it takes the
-// x-default item, else the first; for a list it joins the items with "; ".
-func readXMP(d []byte, m *Meta) {
-	dec := xml.NewDecoder(bytes.NewReader(d))
-	dec.Strict = false
-	var field string // dc field being read
-	var items []string
-	var langs []string
-	var text strings.Builder
-	inLi := false
-	var dates = map[string]string{}
-	var simple string // a simple date property being read
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch {
-			case t.Name.Space == nsDC && field == "":
-				switch t.Name.Local {
-				case "title", "description", "creator", "rights":
-					field, items, langs = t.Name.Local, nil, nil
-				}
-			case field != "" && t.Name.Space == nsRDF && t.Name.Local == "li":
-				inLi = true
-				text.Reset()
-				lang := ""
-				for _, a := range t.Attr {
-					if a.Name.Local == "lang" {
-						lang = a.Value
-					}
-				}
-				langs = append(langs, lang)
-			case t.Name.Space == nsRDF && t.Name.Local == "Description":
-				for _, a := range t.Attr {
-					if k := dateProp(a.Name); k != "" {
-						dates[k] = a.Value
-					}
-				}
-			case dateProp(t.Name) != "":
-				simple = dateProp(t.Name)
-				text.Reset()
-			}
-		case xml.CharData:
-			if inLi || simple != "" {
-				text.Write(t)
-			}
-		case xml.EndElement:
-			switch {
-			case inLi && t.Name.Space == nsRDF && t.Name.Local == "li":
-				inLi = false
-				items = append(items, strings.TrimSpace(text.String()))
-			case simple != "" && dateProp(t.Name) == simple:
-				dates[simple] = strings.TrimSpace(text.String())
-				simple = ""
-			case field != "" && t.Name.Space == nsDC && t.Name.Local == field:
-				v := ""
-				if field == "creator" {
-					v = strings.Join(nonEmpty(items), "; ")
-				} else {
-					for i, l := range langs {
-						if l == "x-default" && i < len(items) && items[i] != "" {
-							v = items[i]
-						}
-					}
-					if v == "" && len(nonEmpty(items)) > 0 {
-						v = nonEmpty(items)[0]
-					}
-				}
-				switch field {
-				case "title":
-					m.Title = v
-				case "description":
-					m.Description = v
-				case "creator":
-					m.Creator = v
-				case "rights":
-					m.Rights = v
-				}
-				field = ""
-			}
-		}
-	}
-	for _, k := range []string{"exif:DateTimeOriginal", "photoshop:DateCreated", "xmp:CreateDate"} {
-		if dates[k] != "" {
-			m.Date = dates[k]
-			break
-		}
-	}
-}
-
-func dateProp(n xml.Name) string {
-	switch {
-	case n.Space == nsPhotoshop && n.Local == "DateCreated":
-		return "photoshop:DateCreated"
-	case n.Space == nsXMP && n.Local == "CreateDate":
-		return "xmp:CreateDate"
-	case n.Space == nsEXIF && n.Local == "DateTimeOriginal":
-		return "exif:DateTimeOriginal"
-	}
-	return ""
-}
-
-func nonEmpty(l []string) []string {
-	var out []string
-	for _, s := range l {
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // readPNG reads the eXIf chunk, the XMP packet (iTXt "XML:com.adobe.xmp")

@@ -35,6 +35,13 @@ const (
 	Guess Kind = "guess"
 	// Date: a date that could not be normalized; kept as written.
 	Date Kind = "date"
+	// ColumnChoice: which column of a sheet fills which field, said once.
+	ColumnChoice Kind = "columns"
+	// FileNote: how a file named by a sheet was found, or that a row
+	// names none.
+	FileNote Kind = "file"
+	// Warning: what 'vitrine validate' would warn about.
+	Warning Kind = "warning"
 )
 
 // Notice is one thing an importer guessed or doubts, with where it is.
