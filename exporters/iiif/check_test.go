@@ -491,6 +491,25 @@ func osdURLs(info map[string]any) []string {
 	return urls
 }
 
+// uvURLs lists the URLs Universal Viewer 4.4.0 requests from an image
+// service whatever its info.json says, read from its source (manifesto.js's
+// Canvas.getCanonicalImageUri, called by its Thumb with the widths of UV's
+// default configuration, and by the download dialogue with the image's full
+// width): {id}/full/{w},/0/default.jpg for w = 90 (twoColThumbWidth,
+// bookmarkThumbWidth), 200 (galleryThumbWidth, oneColThumbWidth) and the
+// full width ("whole image" download). Independent of tiles.go.
+func uvURLs(info map[string]any) []string {
+	id, _ := info["id"].(string)
+	if info["@context"] == imageContext2 {
+		id, _ = info["@id"].(string)
+	}
+	var urls []string
+	for _, w := range []any{90, 200, info["width"]} {
+		urls = append(urls, fmt.Sprintf("%s/full/%v,/0/default.jpg", id, w))
+	}
+	return urls
+}
+
 // checkImageService checks one info.json in OUT: its id is where it lives;
 // every listed size, full/max and every URL OpenSeadragon requests exists as
 // a JPEG of exactly the size its URL names.
@@ -541,6 +560,7 @@ func checkImageService(out, base, rel string) []string {
 		}
 	}
 	urls = append(urls, osdURLs(info)...)
+	urls = append(urls, uvURLs(info)...)
 	for _, u := range urls {
 		rest := strings.TrimPrefix(u, id+"/")
 		parts := strings.Split(rest, "/")
@@ -559,9 +579,14 @@ func checkImageService(out, base, rel string) []string {
 		ww, wh := W, H
 		switch {
 		case parts[1] == "max" || v2 && parts[1] == "full":
-		case v2:
+		case strings.HasSuffix(parts[1], ","):
+			// "w,": the height follows from the region's aspect ratio
+			// (for the whole image, rounded either way)
 			fmt.Sscanf(parts[1], "%d,", &ww)
-			wh = cfg.Height // 2.x names the width only
+			wh = cfg.Height
+			if exact := float64(H) * float64(ww) / float64(W); parts[0] == "full" && math.Abs(float64(cfg.Height)-exact) >= 1 {
+				bad("%s is %dx%d, want a height of %.1f for the aspect ratio of %dx%d", rest, cfg.Width, cfg.Height, exact, W, H)
+			}
 		default:
 			fmt.Sscanf(parts[1], "%d,%d", &ww, &wh)
 		}

@@ -208,12 +208,8 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 	svcURL := b.URL(svc)
 	if e.opt.Tiles {
 		py := newPyramid(m.Width, m.Height)
-		v3 := map[string]string{} // level and rectangle → cached file
-		for _, pc := range py.pieces() {
-			v3[fmt.Sprint(pc.level, pc.rect)] = pc.path
-		}
 		for _, pc := range py.piecesFor(e.version()) {
-			copies = append(copies, [2]string{pc.path, v3[fmt.Sprint(pc.level, pc.rect)]})
+			copies = append(copies, [2]string{pc.path, pc.cached})
 		}
 		t := thumbSize(py.Sizes)
 		var info any

@@ -444,9 +444,16 @@ func TestPyramid(t *testing.T) {
 		data, _ := json.Marshal(imageInfo{ID: "x", Width: c.w, Height: c.h, Sizes: p.Sizes,
 			Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: p.Factors}}})
 		json.Unmarshal(data, &info)
-		have := map[string]bool{}
+		derived := map[string]bool{}
 		for _, pc := range p.pieces() {
+			derived["x/"+pc.path] = true
+		}
+		have := map[string]bool{}
+		for _, pc := range p.piecesFor(3) {
 			have["x/"+pc.path] = true
+			if !derived["x/"+pc.cached] {
+				t.Errorf("%dx%d: %s is made of %s, which is not derived", c.w, c.h, pc.path, pc.cached)
+			}
 			if (pc.rect.Dx() > TileSize || pc.rect.Dy() > TileSize) && !strings.HasPrefix(pc.path, "full/") {
 				t.Errorf("%dx%d: %s is %v", c.w, c.h, pc.path, pc.rect)
 			}
@@ -456,6 +463,11 @@ func TestPyramid(t *testing.T) {
 				t.Errorf("%dx%d: OpenSeadragon asks for %s, not written", c.w, c.h, u)
 			}
 		}
+		for _, u := range uvURLs(info) {
+			if !have[u] {
+				t.Errorf("%dx%d: Universal Viewer asks for %s, not written", c.w, c.h, u)
+			}
+		}
 		info2 := map[string]any{}
 		data, _ = json.Marshal(imageInfo2{Context: imageContext2, ID: "x", Width: c.w, Height: c.h, Sizes: p.Sizes,
 			Tiles: []tileInfo{{Width: TileSize, Height: TileSize, ScaleFactors: p.Factors}}})
@@ -463,6 +475,14 @@ func TestPyramid(t *testing.T) {
 		have2 := map[string]bool{}
 		for _, pc := range p.piecesFor(2) {
 			have2["x/"+pc.path] = true
+			if !derived["x/"+pc.cached] {
+				t.Errorf("%dx%d: (2.x) %s is made of %s, which is not derived", c.w, c.h, pc.path, pc.cached)
+			}
+		}
+		for _, u := range uvURLs(info2) {
+			if !have2[u] {
+				t.Errorf("%dx%d: Universal Viewer (2.x) asks for %s, not written", c.w, c.h, u)
+			}
 		}
 		for _, u := range osdURLs(info2) {
 			if !have2[u] {
@@ -789,5 +809,56 @@ func TestReencodeOption(t *testing.T) {
 	}
 	if diff/n > 4 {
 		t.Errorf("re-encoded tile is %.1f levels from the master on average", diff/n)
+	}
+}
+
+// TestViewerWidths checks the whole-image files Universal Viewer asks for
+// outside "sizes" (full/90,, full/200, and the full width as "w,"), for
+// both API versions: present, at the width their URL names, with the
+// image's aspect ratio and colours, the full width the same bytes as the
+// full-size image; for an image narrower than 90 pixels (enlarged), one
+// exactly 200 wide (whose full width is a viewer width) and a larger one.
+func TestViewerWidths(t *testing.T) {
+	files := map[string][]byte{
+		"tiny.jpg":  encodeJPEG(t, testImage(60, 40)),
+		"w200.png":  encodePNG(t, testImage(200, 120)),
+		"large.jpg": encodeJPEG(t, testImage(1300, 900)),
+	}
+	ex := single(t, "widths", files, "tiny.jpg", "w200.png", "large.jpg")
+	cache := t.TempDir()
+	for _, version := range []int{3, 2} {
+		t.Run(fmt.Sprintf("v%d", version), func(t *testing.T) {
+			out := t.TempDir()
+			build(t, ex, out, buildOpts{tiles: true, version: version, cache: cache})
+			checkOut(t, out, "http://127.0.0.1:8080/")
+			full := "full/max/0/default.jpg"
+			if version == 2 {
+				full = "full/full/0/default.jpg"
+			}
+			for _, c := range []struct {
+				id   string
+				w, h int
+			}{{"images-tiny", 60, 40}, {"images-w200", 200, 120}, {"images-large", 1300, 900}} {
+				svc := filepath.Join(out, "iiif/widths/images", c.id)
+				same, err := os.ReadFile(filepath.Join(svc, full))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err := os.ReadFile(filepath.Join(svc, fmt.Sprintf("full/%d,/0/default.jpg", c.w))); err != nil || !bytes.Equal(got, same) {
+					t.Errorf("%s: full/%d,/0/default.jpg is not %s (%v)", c.id, c.w, full, err)
+				}
+				for _, w := range ViewerWidths {
+					img := decodeFile(t, filepath.Join(svc, fmt.Sprintf("full/%d,/0/default.jpg", w)))
+					b := img.Bounds()
+					if h := (c.h*w + c.w/2) / c.w; b.Dx() != w || b.Dy() != h {
+						t.Errorf("%s: full/%d, is %v, want %dx%d", c.id, w, b, w, h)
+						continue
+					}
+					if !near(img.At(b.Dx()/8, b.Dy()/8), red, 40) || !near(img.At(b.Dx()*3/4, b.Dy()*3/4), blue, 40) {
+						t.Errorf("%s: full/%d, colours %v %v, want red and blue", c.id, w, img.At(b.Dx()/8, b.Dy()/8), img.At(b.Dx()*3/4, b.Dy()*3/4))
+					}
+				}
+			}
+		})
 	}
 }

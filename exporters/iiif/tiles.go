@@ -75,27 +75,62 @@ func sizePath(s size) string { return fmt.Sprintf("full/%d,%d/0/default.jpg", s.
 // maxPath is the full-size image, relative to the image service.
 const maxPath = "full/max/0/default.jpg"
 
-// piece is one file of the pyramid: a rectangle of a level, and its path.
+// ViewerWidths are the widths, besides those of "sizes", at which a
+// level-0 service also holds the whole image ("full/90,/0/default.jpg"):
+// Universal Viewer 4.4 (through manifesto.js) ignores "sizes" and the
+// canvas thumbnail and asks for its thumbnail strip at 90 pixels wide (its
+// twoColThumbWidth and bookmarkThumbWidth) and for its gallery and
+// one-column list at 200 (galleryThumbWidth, oneColThumbWidth). The files
+// are resampled from the smallest pyramid level at least that large, so
+// they cost no decode; info.json does not list them (they are not at the
+// canonical "w,h" size of Image API 3), so it promises nothing new.
+var ViewerWidths = []int{90, 200}
+
+// piece is one file of an image service: a rectangle of a level (or the
+// whole image resampled to a viewer width), its path in the service, and
+// the derivative file that holds its bytes.
 type piece struct {
-	path  string
-	level int
-	rect  image.Rectangle
+	path string
+	// cached is the file of the Pyramid derivative with the piece's bytes,
+	// named as in Image API 3 (the same as path for version 3, but for the
+	// full width as "w,", which is a second name of full/max).
+	cached string
+	level  int
+	rect   image.Rectangle
+	// scaled: rect is the size of the whole image resampled from the
+	// pyramid (Source.Resize), not a crop of level.
+	scaled bool
 }
 
-// pieces lists every file of the pyramid, each once, sorted by path: every
-// tile exactly as OpenSeadragon names it for an Image API 3 level-0 service
-// (edge tiles sized by rounding the level size up), every listed size, and
-// full/max.
-func (p pyramid) pieces() []piece { return p.piecesFor(3) }
+// pieces lists every file of the Pyramid derivative, each once, sorted by
+// path: every tile exactly as OpenSeadragon names it for an Image API 3
+// level-0 service (edge tiles sized by rounding the level size up), every
+// listed size, full/max and the ViewerWidths.
+func (p pyramid) pieces() []piece {
+	var out []piece
+	for _, pc := range p.piecesFor(3) {
+		if pc.path == pc.cached {
+			out = append(out, pc)
+		}
+	}
+	return out
+}
 
-// piecesFor is pieces for Image API version 3 or 2. Version 2 names the
-// same pixels the 2.x way, as OpenSeadragon asks a 2.x level-0 service:
-// sizes as "w," and the full width as "full" (full/full/0/default.jpg is
-// the whole image).
+// piecesFor lists every file of the image service for Image API version 3
+// or 2, sorted by path, each with the derivative file holding its bytes.
+// Version 2 names the same pixels the 2.x way, as OpenSeadragon asks a 2.x
+// level-0 service: sizes as "w," and the full width as "full"
+// (full/full/0/default.jpg is the whole image). Both versions also have
+// the whole image at its full width in the "w," form ("full/2000,/0/...",
+// a second name of full/max: Universal Viewer's "whole image" download)
+// and at the ViewerWidths.
 func (p pyramid) piecesFor(version int) []piece {
 	seen := map[string]bool{}
 	var out []piece
 	add := func(pc piece) {
+		if pc.cached == "" {
+			pc.cached = pc.path
+		}
 		if !seen[pc.path] {
 			seen[pc.path] = true
 			out = append(out, pc)
@@ -105,33 +140,47 @@ func (p pyramid) piecesFor(version int) []piece {
 	if version == 2 {
 		full = "full/full/0/default.jpg"
 	}
-	add(piece{full, 0, image.Rect(0, 0, p.W, p.H)})
+	whole := image.Rect(0, 0, p.W, p.H)
+	add(piece{path: full, cached: maxPath, rect: whole})
+	add(piece{path: widthPath(p.W), cached: maxPath, rect: whole})
 	for n, sf := range p.Factors {
 		lw, lh := ceilDiv(p.W, sf), ceilDiv(p.H, sf)
 		if p.listed(lw, lh) {
-			path := sizePath(size{lw, lh})
+			v3 := sizePath(size{lw, lh})
+			path := v3
 			if version == 2 {
-				path = fmt.Sprintf("full/%d,/0/default.jpg", lw)
+				path = widthPath(lw)
 			}
-			add(piece{path, n, image.Rect(0, 0, lw, lh)})
+			add(piece{path: path, cached: v3, level: n, rect: image.Rect(0, 0, lw, lh)})
 		}
 		if lw < TileSize && lh < TileSize {
 			// OpenSeadragon asks for this level as a size, not as tiles.
 			if version == 2 && lw == p.W {
-				add(piece{full, n, image.Rect(0, 0, lw, lh)})
+				add(piece{path: full, cached: maxPath, level: n, rect: image.Rect(0, 0, lw, lh)})
 			}
 			continue
 		}
 		for ty := 0; ty*TileSize < lh; ty++ {
 			for tx := 0; tx*TileSize < lw; tx++ {
-				out := image.Rect(tx*TileSize, ty*TileSize, min((tx+1)*TileSize, lw), min((ty+1)*TileSize, lh))
-				add(piece{p.tilePath(version, sf, tx, ty, out.Dx(), out.Dy()), n, out})
+				r := image.Rect(tx*TileSize, ty*TileSize, min((tx+1)*TileSize, lw), min((ty+1)*TileSize, lh))
+				add(piece{path: p.tilePath(version, sf, tx, ty, r.Dx(), r.Dy()), cached: p.tilePath(3, sf, tx, ty, r.Dx(), r.Dy()), level: n, rect: r})
 			}
 		}
+	}
+	for _, w := range ViewerWidths {
+		add(piece{path: widthPath(w), rect: image.Rect(0, 0, w, p.heightAt(w)), scaled: true})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	return out
 }
+
+// widthPath is the whole image at width w in the "w," form, relative to
+// the service.
+func widthPath(w int) string { return fmt.Sprintf("full/%d,/0/default.jpg", w) }
+
+// heightAt is the height of the whole image scaled to width w, rounded to
+// the nearest pixel (at least 1), as an image server answers "w,".
+func (p pyramid) heightAt(w int) int { return max(1, (p.H*w+p.W/2)/p.W) }
 
 func (p pyramid) listed(w, h int) bool {
 	for _, s := range p.Sizes {
@@ -176,7 +225,7 @@ type Pyramid struct {
 
 // Key implements assets.Deriver.
 func (p Pyramid) Key() string {
-	k := fmt.Sprintf("iiif-level0/v3/tile%d/q%d", TileSize, Quality)
+	k := fmt.Sprintf("iiif-level0/v4/tile%d/q%d", TileSize, Quality)
 	if p.Reencode {
 		k += "/reencode"
 	}
@@ -224,6 +273,9 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 	})
 	return runPool(ctx, len(jobs), func(i int) error {
 		pc := jobs[i]
+		if pc.scaled {
+			return writeJPEG(dst, pc.path, src.Resize(pc.rect.Dx(), pc.rect.Dy()))
+		}
 		if lossless && pc.level == 0 && src.CanCrop(pc.rect) {
 			// cut from the master's DCT coefficients (Source.CropJPEG)
 			return createFile(dst, pc.path, func(w io.Writer) error { return src.CropJPEG(w, pc.rect) })
