@@ -25,7 +25,8 @@ import (
 // names.
 const DefaultAddr = "127.0.0.1:8080"
 
-// Content types of IIIF resources (Presentation 3.0 §6, Image 3.0 §7.1).
+// Content types of IIIF resources (Presentation 3.0 §6, Image 3.0 §7.1);
+// version 2 documents get Presentation2Type and ImageInfo2Type.
 const (
 	PresentationType = `application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"`
 	ImageInfoType    = `application/ld+json;profile="http://iiif.io/api/image/3/context.json"`
@@ -228,7 +229,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, fs.ErrNotExist)
 		return
 	}
-	hdr.Set("Content-Type", ContentType(name))
+	hdr.Set("Content-Type", contentTypeOf(name, f))
 	hdr.Set("ETag", etag(st))
 	// Outputs change when OUT is rebuilt: let browsers keep them but ask
 	// (cheaply, with the validators) before reuse.

@@ -87,6 +87,23 @@ func get(h http.Handler, target string, hdr ...string) *httptest.ResponseRecorde
 
 func TestContentTypes(t *testing.T) {
 	out, _ := fixture(t)
+	// IIIF JSON of version 2 (--iiif-version 2), and look-alikes.
+	for name, body := range map[string]string{
+		"iiif/v2/manifest.json":       `{"@context": "http://iiif.io/api/presentation/2/context.json", "@id": "http://127.0.0.1:8080/iiif/v2/manifest.json"}`,
+		"iiif/v2/images/p1/info.json": `{"@context": "http://iiif.io/api/image/2/context.json", "profile": ["http://iiif.io/api/image/2/level0.json"]}`,
+		"iiif/v2/late.json":           `{"label": {"@value": "x", "a": [1, {"b": null}]}, "@context": ["http://www.w3.org/ns/anno.jsonld", "http://iiif.io/api/presentation/2/context.json"]}`,
+		"iiif/v2/images/p2/info.json": `{"@context": "http://iiif.io/api/presentation/2/context.json"}`,
+		"iiif/v3/info.json":           `{"@context": "http://iiif.io/api/image/3/context.json", "x": "http://iiif.io/api/image/2/context.json"}`,
+		"iiif/broken.json":            `{"@context": `,
+	} {
+		p := filepath.Join(out, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	h := newHandler(t, out)
 	for _, tc := range []struct{ path, want string }{
 		{"/iiif/demo/manifest.json", `application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"`},
@@ -98,6 +115,14 @@ func TestContentTypes(t *testing.T) {
 		{"/", "text/html; charset=utf-8"},
 		{"/demo/", "text/html; charset=utf-8"},
 		{"/notes.json", "application/json"},
+		// --iiif-version 2: version 2's profiles, found from the @context
+		{"/iiif/v2/manifest.json", `application/ld+json;profile="http://iiif.io/api/presentation/2/context.json"`},
+		{"/iiif/v2/images/p1/info.json", `application/ld+json;profile="http://iiif.io/api/image/2/context.json"`},
+		{"/iiif/v2/late.json", `application/ld+json;profile="http://iiif.io/api/presentation/2/context.json"`},
+		// an info.json with a Presentation context is not an Image API 2 document
+		{"/iiif/v2/images/p2/info.json", `application/ld+json;profile="http://iiif.io/api/image/3/context.json"`},
+		{"/iiif/v3/info.json", `application/ld+json;profile="http://iiif.io/api/image/3/context.json"`},
+		{"/iiif/broken.json", `application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"`},
 	} {
 		w := get(h, tc.path)
 		if w.Code != http.StatusOK {
@@ -109,6 +134,9 @@ func TestContentTypes(t *testing.T) {
 		}
 		if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
 			t.Errorf("GET %s: X-Content-Type-Options %q", tc.path, got)
+		}
+		if want, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(strings.TrimSuffix(tc.path, "/")))); strings.HasSuffix(tc.path, ".json") && w.Body.String() != string(want) {
+			t.Errorf("GET %s: body %q, want the file %q", tc.path, w.Body.String(), want)
 		}
 	}
 }
