@@ -7,7 +7,8 @@ import "github.com/vitrine-tools/vitrine/model"
 // and deep-zoom view): typed data, so that no format parses a file another
 // one wrote, whatever the Presentation API version written.
 type IIIF struct {
-	// Manifest is the manifest's URL.
+	// Manifest is the manifest's URL; "" when none was written (an
+	// exhibition without images: a manifest needs at least one canvas).
 	Manifest string
 	// Canvases are the manifest's canvases in order: one per image of
 	// every plate that has images, in plate order.

@@ -162,6 +162,11 @@ func checkPresentation(name string, data []byte) []string {
 	default:
 		bad("no @context")
 	}
+	if doc["type"] == "Manifest" && len(asList(doc["items"])) == 0 {
+		// §3.3.1 items: "A Manifest must have the items property with at
+		// least one item"; the schema does not say so.
+		bad("a Manifest without a Canvas")
+	}
 	ids := map[string]string{}
 	canvasIDs := map[string]bool{}
 	var walk func(v any, path string, top bool)
@@ -688,6 +693,9 @@ func checkPresentation2(name string, data []byte) []string {
 		return probs
 	}
 	seq := seqs[0].(map[string]any)
+	if len(asList(seq["canvases"])) == 0 {
+		bad("a sequence without a canvas (2.1 §5.3: each sequence must have at least one)")
+	}
 	for i, c := range asList(seq["canvases"]) {
 		cm := c.(map[string]any)
 		id, _ := cm["@id"].(string)

@@ -34,13 +34,16 @@ type stored struct {
 }
 
 // collect makes the collection of every exhibition in OUT: the manifest
-// being built, and every iiif/<slug>/manifest.json a previous build left in
+// being built (cur; nil when the exhibition has none), and every iiif/<slug>/manifest.json a previous build left in
 // OUT, sorted by slug. A manifest built for another base URL is listed at
 // its URL under the current one, without its thumbnail, and logged so that
 // its exhibition can be rebuilt.
 func collect(b *exporters.Build, cur *manifest) (*collection, error) {
 	slug := b.Exhibition.Slug
-	refs := map[string]link{slug: {ID: cur.ID, Type: "Manifest", Label: cur.Label, Thumbnail: cur.Thumbnail, NavDate: cur.NavDate}}
+	refs := map[string]link{}
+	if cur != nil {
+		refs[slug] = link{ID: cur.ID, Type: "Manifest", Label: cur.Label, Thumbnail: cur.Thumbnail, NavDate: cur.NavDate}
+	}
 	langs := map[string]bool{}
 	for _, l := range b.Exhibition.Languages {
 		langs[l] = true
@@ -108,6 +111,7 @@ func collect(b *exporters.Build, cur *manifest) (*collection, error) {
 		ID:      b.URL(exporters.CollectionPath()),
 		Type:    "Collection",
 		Label:   word("exhibitions", ls),
+		Items:   []link{}, // none when no exhibition in OUT has a manifest: the spec allows it
 	}
 	for _, s := range slugs {
 		c.Items = append(c.Items, refs[s])

@@ -145,14 +145,29 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	for _, n := range notes {
 		b.Logf("iiif: %s", n)
 	}
-	var doc any = man
-	if e.version() == 2 {
-		doc = mb.v2(man)
+	if len(man.Items) == 0 {
+		// A Manifest must have at least one Canvas (Presentation 3.0
+		// §3.3.1 items; 2.1 wants one per sequence): write none. The
+		// exhibition's folder still holds exhibition.json (and replaces
+		// the folder of an earlier build); the collection lists the other
+		// exhibitions only; Build.IIIF has no Manifest, so the site links
+		// to none.
+		b.Logf("iiif: notice: %s has no image, so no IIIF manifest is written (a manifest needs at least one canvas); its plates are in the EPUB, the bag and %s", ex.Slug, dir+"/"+exhibitionFile)
+		man = nil
+	} else {
+		var doc any = man
+		if e.version() == 2 {
+			doc = mb.v2(man)
+		}
+		if err := writeJSON(b, exporters.ManifestPath(ex.Slug), doc); err != nil {
+			return err
+		}
 	}
-	if err := writeJSON(b, exporters.ManifestPath(ex.Slug), doc); err != nil {
-		return err
+	shown := &exporters.IIIF{Canvases: mb.shown}
+	if man != nil {
+		shown.Manifest = man.ID
 	}
-	b.IIIF = &exporters.IIIF{Manifest: man.ID, Canvases: mb.shown}
+	b.IIIF = shown
 	if err := writeJSON(b, dir+"/"+exhibitionFile, ex); err != nil {
 		return err
 	}

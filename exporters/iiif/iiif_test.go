@@ -3,6 +3,7 @@ package iiif
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -857,6 +858,46 @@ func TestViewerWidths(t *testing.T) {
 					if !near(img.At(b.Dx()/8, b.Dy()/8), red, 40) || !near(img.At(b.Dx()*3/4, b.Dy()*3/4), blue, 40) {
 						t.Errorf("%s: full/%d, colours %v %v, want red and blue", c.id, w, img.At(b.Dx()/8, b.Dy()/8), img.At(b.Dx()*3/4, b.Dy()*3/4))
 					}
+				}
+			}
+		})
+	}
+}
+
+// TestNoImages builds an exhibition whose plates have no image: no
+// manifest is written (a Manifest needs at least one Canvas, which the
+// schema does not check and checkPresentation does), a notice says so,
+// and the collection, valid against the official schema, lists only the
+// exhibitions that have one (none at all is allowed), in both versions.
+func TestNoImages(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "exhibition.yaml"), []byte("slug: letters\nlanguages: [en]\ntitle: Letters without pictures\nrights: http://creativecommons.org/licenses/by/4.0/\nplates:\n  - number: \"1\"\n    caption: A letter\n  - number: \"2\"\n    caption: Another letter\n"))
+	withImages := single(t, "pictures", map[string][]byte{"a.jpg": encodeJPEG(t, testImage(300, 200))}, "a.jpg")
+	cache := t.TempDir()
+	for _, version := range []int{3, 2} {
+		t.Run(fmt.Sprintf("v%d", version), func(t *testing.T) {
+			for _, others := range []bool{false, true} {
+				out := t.TempDir()
+				if others {
+					build(t, withImages, out, buildOpts{tiles: true, version: version, cache: cache})
+				}
+				log := build(t, dir, out, buildOpts{tiles: true, version: version, cache: cache})
+				if !strings.Contains(log, "letters has no image, so no IIIF manifest is written") {
+					t.Errorf("no notice in the log:\n%s", log)
+				}
+				if _, err := os.Stat(filepath.Join(out, "iiif/letters/manifest.json")); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("a manifest was written for an exhibition without images (%v)", err)
+				}
+				if _, err := os.Stat(filepath.Join(out, "iiif/letters/exhibition.json")); err != nil {
+					t.Error(err)
+				}
+				checkOut(t, out, "http://127.0.0.1:8080/")
+				col, err := os.ReadFile(filepath.Join(out, "iiif/collection.json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := bytes.Count(col, []byte("/manifest.json")); n != map[bool]int{false: 0, true: 1}[others] || bytes.Contains(col, []byte("letters")) {
+					t.Errorf("collection (others built: %v) lists %d manifests:\n%s", others, n, col)
 				}
 			}
 		})

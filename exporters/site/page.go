@@ -79,7 +79,9 @@ func newPage(b *exporters.Build, canvases []canvas) (*page, error) {
 		Summary: ex.Summary.Get(lang), Credit: ex.Credit.Get(lang), Rights: ex.Rights,
 		Generator: "vitrine " + b.Version, Edited: b.Time.UTC().Format("2006-01-02"),
 	}
-	if b.Has("iiif") {
+	// The iiif exporter writes no manifest for an exhibition without
+	// images: link to none.
+	if b.IIIF != nil && b.IIIF.Manifest != "" {
 		p.Manifest = "../" + exporters.ManifestPath(ex.Slug)
 		p.ManifestURL = b.URL(exporters.ManifestPath(ex.Slug))
 		p.MiradorURL = "https://projectmirador.org/embed/?iiif-content=" + url.QueryEscape(p.ManifestURL)

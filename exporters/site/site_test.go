@@ -205,3 +205,36 @@ func TestReproducible(t *testing.T) {
 		}
 	}
 }
+
+// TestNoManifest: the iiif exporter ran but wrote no manifest (Build.IIIF
+// without one), as for an exhibition without images: the page links to no
+// manifest and no viewer, and has no deep-zoom links.
+func TestNoManifest(t *testing.T) {
+	out := t.TempDir()
+	ex := testExhibition("letters")
+	for i := range ex.Plates {
+		ex.Plates[i].Images = nil
+	}
+	o, err := exporters.NewOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Abort()
+	b := &exporters.Build{Exhibition: ex, Out: o, BaseURL: base, Time: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC), Version: "test", Formats: []string{"iiif", "site"}, Log: io.Discard,
+		IIIF: &exporters.IIIF{}}
+	if err := New().Export(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	page := read(t, filepath.Join(out, "letters", "index.html"))
+	for _, bad := range []string{"manifest.json", "Mirador", "data-zoom", "application/ld+json"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("index.html of an exhibition without a manifest has %q:\n%s", bad, page)
+		}
+	}
+	if !strings.Contains(page, `<figure data-plate="2a"`) {
+		t.Errorf("index.html lacks the plates:\n%s", page)
+	}
+}
