@@ -1,13 +1,14 @@
 // End-to-end checks of vitrine's outputs in headless Chromium, with real
-// IIIF viewers (Mirador, tify, OpenSeadragon) and a real EPUB reading engine
+// IIIF viewers (Mirador, tify, OpenSeadragon, Universal Viewer: uv.mjs) and
+// a real EPUB reading engine
 // (epub.js), against a running `vitrine serve`.
 //
 //   node run.mjs --screens DIR [--manifest URL]... [--epub URL]...
-//                [--index URL --plates N]... [--only mirador,tify,osd,epub,index]
+//                [--index URL --plates N]... [--only mirador,tify,osd,uv,epub,index]
 //                [--case NAME:VIEWER:URL]...
 //
 // --manifest runs every IIIF viewer on a manifest; --case runs one viewer
-// (mirador, tify, osd: URL is a manifest; epub: URL is an EPUB; index: URL
+// (mirador, tify, osd, uv: URL is a manifest; epub: URL is an EPUB; index: URL
 // is an index page) under a
 // name of its own, so one run can check several outputs.
 //
@@ -22,6 +23,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { caseUV, uvPage, uvPageRequest } from './uv.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,8 +41,8 @@ function parseArgs(argv) {
       case '--index': o.index.push(v()); break;
       case '--plates': o.plates.push(Number(v())); break;
       case '--case': {
-        const m = /^([\w.-]+):(mirador|tify|osd|epub|index):(.+)$/.exec(v());
-        if (!m) usage('--case wants NAME:VIEWER:URL with VIEWER one of mirador, tify, osd, epub, index');
+        const m = /^([\w.-]+):(mirador|tify|osd|uv|epub|index):(.+)$/.exec(v());
+        if (!m) usage('--case wants NAME:VIEWER:URL with VIEWER one of mirador, tify, osd, uv, epub, index');
         o.cases.push({ name: m[1], viewer: m[2], url: m[3] });
         break;
       }
@@ -107,6 +109,7 @@ window.opened = new Promise((resolve, reject) => {
 <script src="/node_modules/jszip/dist/jszip.min.js"></script>
 <script src="/node_modules/epubjs/dist/epub.min.js"></script></body></html>`,
   '/judge.html': `<!doctype html><html><head><meta charset="utf-8"><title>judge</title></head><body></body></html>`,
+  '/uv.html': uvPage,
 };
 
 const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.map': 'application/json' };
@@ -120,6 +123,7 @@ function startPageServer() {
       return;
     }
     if (u.pathname === '/favicon.ico') { res.writeHead(204); res.end(); return; }
+    if (uvPageRequest(u.pathname, res)) return;
     const rel = path.normalize(decodeURIComponent(u.pathname)).replace(/^\/+/, '');
     if (!(rel.startsWith('node_modules/') || rel.startsWith('vendor/')) || rel.includes('..')) {
       res.writeHead(404); res.end(); return;
@@ -574,6 +578,7 @@ const browser = await chromium.launch({
 });
 const results = [];
 const tasks = [];
+const uvHelpers = { watch, settle, judge, rendered, verdict, shotAlone, largest, fetchJSON, opts };
 // run queues a case; the queue is worked through by --jobs cases at a time,
 // each in a fresh browser context.
 function run(name, fn) { tasks.push({ name, fn, index: tasks.length }); }
@@ -599,6 +604,7 @@ for (const m of opts.manifest) {
   const slug = m.split('/').at(-2) || 'manifest';
   if (want('mirador')) run(`${slug}-mirador`, (ctx, jp) => caseMirador(ctx, jp, pageBase, m, slug));
   if (want('tify')) run(`${slug}-tify`, (ctx, jp) => caseTify(ctx, jp, pageBase, m, slug));
+  if (want('uv')) run(`${slug}-uv`, (ctx, jp) => caseUV(uvHelpers, ctx, jp, pageBase, m, slug));
   if (want('osd')) {
     run(`${slug}-osd`, async (ctx, jp) => {
       const { service } = firstImage(await fetchJSON(m));
@@ -611,6 +617,7 @@ for (const c of opts.cases) {
   const run1 = {
     mirador: (ctx, jp) => caseMirador(ctx, jp, pageBase, c.url, c.name),
     tify: (ctx, jp) => caseTify(ctx, jp, pageBase, c.url, c.name),
+    uv: (ctx, jp) => caseUV(uvHelpers, ctx, jp, pageBase, c.url, c.name),
     osd: async (ctx, jp) => {
       const { service } = firstImage(await fetchJSON(c.url));
       if (!service) throw new Error('the first canvas has no image service');

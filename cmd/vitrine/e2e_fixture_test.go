@@ -117,6 +117,12 @@ func writeLevel0(t *testing.T, out, rel, base string, img *image.RGBA) map[strin
 		put(fmt.Sprintf("full/%d,%d/0/default.jpg", lw, lh), scaleDown(img, lw, lh))
 	}
 	put("full/max/0/default.jpg", img)
+	// What Universal Viewer asks for whatever "sizes" lists: the whole
+	// image 90 and 200 pixels wide (thumbnail strip, gallery) and at its
+	// full width (download).
+	for _, tw := range []int{90, 200, w} {
+		put(fmt.Sprintf("full/%d,/0/default.jpg", tw), scaleDown(img, tw, max(1, (h*tw+w/2)/w)))
+	}
 	info := map[string]any{
 		"@context": "http://iiif.io/api/image/3/context.json",
 		"id":       base + rel,

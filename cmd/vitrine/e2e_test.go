@@ -20,7 +20,7 @@ import (
 
 // End-to-end tests: outputs served by the real `vitrine serve` handler and
 // opened in headless Chromium by real IIIF viewers (Mirador, tify,
-// OpenSeadragon) and a real EPUB reading engine (epub.js), driven by
+// OpenSeadragon, Universal Viewer) and a real EPUB reading engine (epub.js), driven by
 // .ci/e2e/run.mjs. They need node, Chromium and the harness installed
 // (.ci/e2e/setup.sh); without them they skip, unless CI is set.
 //
@@ -55,7 +55,7 @@ func harnessDir(t *testing.T) string {
 	if _, err := os.Stat(chromium); err != nil {
 		missing("Chromium at " + chromium)
 	}
-	for _, f := range []string{"node_modules/playwright-core/package.json", "vendor/mirador-4.0.0.min.js"} {
+	for _, f := range []string{"node_modules/playwright-core/package.json", "vendor/mirador-4.0.0.min.js", "vendor/universalviewer-4.4.0/umd/UV.js"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			missing(filepath.Join(dir, f))
 		}
@@ -119,7 +119,7 @@ func (h *host) serveOut(t *testing.T, out string, wrap func(http.Handler) http.H
 // reported success.
 func runHarness(t *testing.T, dir string, args ...string) (string, bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", append([]string{filepath.Join(dir, "run.mjs")}, args...)...)
 	cmd.Dir = dir
@@ -224,6 +224,24 @@ func TestE2EFixtureBroken(t *testing.T) {
 			// tify's guess, refused: a 404 from another origin shows as
 			// a blocked request.
 			want: "full/96,/0/default.jpg",
+		},
+		{
+			// Universal Viewer's gallery asks for every canvas 200 pixels
+			// wide, listed or not.
+			name: "uv-gallery-width-missing", viewer: "uv",
+			break_: func(t *testing.T, out string) {
+				rm(t, out, "iiif/fixture/images/p1/full/200,/0/default.jpg")
+			},
+			want: "full/200,/0/default.jpg",
+		},
+		{
+			// Its "whole image" download asks for the full width as "w,"
+			// (of the second canvas, where the case downloads).
+			name: "uv-download-missing", viewer: "uv",
+			break_: func(t *testing.T, out string) {
+				rm(t, out, "iiif/fixture/images/p2/full/600,/0/default.jpg")
+			},
+			want: "full/600,/0/default.jpg",
 		},
 		{
 			name: "index-thumbnail-missing", viewer: "index",

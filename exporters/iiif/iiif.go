@@ -10,7 +10,8 @@
 //	iiif/<slug>/manifest.json               the manifest
 //	iiif/<slug>/exhibition.json             the exhibition as loaded (seeAlso)
 //	iiif/<slug>/images/<id>/info.json       one image service per image
-//	iiif/<slug>/images/<id>/full/max/0/default.jpg, tiles and sizes
+//	iiif/<slug>/images/<id>/full/max/0/default.jpg, tiles and sizes,
+//	    and full/{90,200,<width>},/0/default.jpg for Universal Viewer
 //
 // Pixels come from the shared asset store (the Pyramid and Plain derivers),
 // whose cache keys do not contain the base URL: rebuilding with another
