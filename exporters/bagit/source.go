@@ -3,6 +3,7 @@ package bagit
 import (
 	"archive/tar"
 	"archive/zip"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -204,17 +205,41 @@ func (z *zipSource) read(want []entry, fn func(entry, io.Reader) error) error {
 	return nil
 }
 
-// tarSource reads a TAR file sequentially: once to list it (skipping the
-// data), then once more for the bytes wanted.
+// tarSource reads a TAR file, or a gzip-compressed one, sequentially: once
+// to list it (skipping the data), then once more for the bytes wanted.
 type tarSource struct {
-	r       io.ReadSeeker
+	open    func() (io.Reader, error) // the stream from its start
 	c       io.Closer
+	gz      bool
 	entries []entry
 	top     string
 }
 
+// openTar reads a TAR from r.
 func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
-	t := &tarSource{r: r, c: c}
+	return openTarStream(func() (io.Reader, error) {
+		_, err := r.Seek(0, io.SeekStart)
+		return r, err
+	}, c, false)
+}
+
+// openTarGz reads a gzip-compressed TAR from r, decompressing it on the fly
+// (twice: to list it, then to read it).
+func openTarGz(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
+	return openTarStream(func() (io.Reader, error) {
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return gzip.NewReader(r)
+	}, c, true)
+}
+
+func openTarStream(open func() (io.Reader, error), c io.Closer, gz bool) (*tarSource, error) {
+	t := &tarSource{open: open, c: c, gz: gz}
+	r, err := open()
+	if err != nil {
+		return nil, unusable("not a readable gzip stream: %v", err)
+	}
 	tr := tar.NewReader(r)
 	var names []string
 	var sizes []int64
@@ -256,8 +281,13 @@ func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
 	return t, nil
 }
 
-func (t *tarSource) files() []entry  { return t.entries }
-func (t *tarSource) kind() string    { return "tar" }
+func (t *tarSource) files() []entry { return t.entries }
+func (t *tarSource) kind() string {
+	if t.gz {
+		return "tar.gz"
+	}
+	return "tar"
+}
 func (t *tarSource) bagName() string { return t.top }
 func (t *tarSource) close() error {
 	if t.c != nil {
@@ -267,14 +297,18 @@ func (t *tarSource) close() error {
 }
 
 func (t *tarSource) read(want []entry, fn func(entry, io.Reader) error) error {
-	if _, err := t.r.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
 	byFull := map[string]entry{}
 	for _, e := range want {
 		byFull[e.full] = e
 	}
-	tr := tar.NewReader(t.r)
+	if len(byFull) == 0 {
+		return nil
+	}
+	r, err := t.open()
+	if err != nil {
+		return err
+	}
+	tr := tar.NewReader(r)
 	for len(byFull) > 0 {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -304,8 +338,10 @@ type dirSource struct {
 	top     string
 }
 
-// ignoredFile reports files that operating systems leave in folders and
-// that are not part of a bag.
+// ignoredFile reports files that operating systems leave in folders, which
+// are left out of a bag built from a folder. When a bag is verified they
+// are payload like any other file (a bag folder holding them is checked as
+// its ZIP or TAR would be).
 func ignoredFile(name string) bool {
 	b := path.Base(name)
 	return b == ".DS_Store" || b == "Thumbs.db" || strings.HasPrefix(b, "._")
@@ -332,9 +368,6 @@ func openDir(dir string) (*dirSource, error) {
 			return nil
 		case !t.IsRegular():
 			return unsafeEntry(p, "is not a regular file")
-		}
-		if ignoredFile(p) {
-			return nil
 		}
 		info, err := de.Info()
 		if err != nil {
@@ -410,8 +443,11 @@ func openSource(p string) (source, string, error) {
 		}
 		return s, base, err
 	case n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
-		f.Close()
-		return nil, "", unusable("%s is compressed with gzip; unpack it to a .tar first (gunzip), then verify the .tar", p)
+		s, err := openTarGz(f, f)
+		if err != nil {
+			f.Close()
+		}
+		return s, base, err
 	}
 	f.Close()
 	return nil, "", unusable("%s is neither a ZIP, a TAR nor a folder", p)
