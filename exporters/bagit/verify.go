@@ -648,6 +648,9 @@ func (v *verifier) readInfo(text map[string]string) {
 		}
 	}
 	if !ok {
+		if _, there := v.byName[name]; there {
+			return // present but not readable: a tag-encoding problem
+		}
 		if v.since(1, 0) {
 			v.warn(WarnNoBagInfo, "bag-info.txt", "", 0, "no bag-info.txt (it is optional, but Payload-Oxum cannot be checked)")
 		}
