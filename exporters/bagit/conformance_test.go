@@ -574,3 +574,187 @@ func pythonOrSkip(t *testing.T, required bool) string {
 	}
 	return py
 }
+
+// TestBuiltBagsPassTheirProfiles: the bags `build` writes name a profile
+// shipped with vitrine, and pass it, by URI and by short name; a BTR bag
+// fails the APTrust profile for the reasons APTrust would refuse it.
+func TestBuiltBagsPassTheirProfiles(t *testing.T) {
+	if got := strings.Join(KnownProfiles(), " "); got != BTRProfileURI+" "+APTrustProfileURI {
+		t.Fatalf("shipped profiles %s; build writes %s and %s", got, BTRProfileURI, APTrustProfileURI)
+	}
+	btr := buildBag(t, Options{Profile: ProfileBTR})
+	apt := buildBag(t, Options{Profile: ProfileAPTrust})
+	for _, tc := range []struct {
+		bag, ref string
+	}{
+		{btr, BTRProfileURI}, {btr, "btr"}, {apt, APTrustProfileURI}, {apt, "aptrust"},
+	} {
+		prof, err := LoadProfile(tc.ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := mustVerify(t, tc.bag, VerifyOptions{Profile: prof, Strict: true})
+		if !rep.Valid || rep.Profile != prof.Identifier() {
+			t.Errorf("%s against %s: %+v %+v", filepath.Base(tc.bag), tc.ref, rep.Problems, rep.Warnings)
+		}
+	}
+	prof, _ := LoadProfile("aptrust")
+	rep := mustVerify(t, btr, VerifyOptions{Profile: prof})
+	want := sortedWords(strings.Join([]string{KindProfileSerialization, KindProfileManifest, KindProfileTagManifest, KindProfileTagFile}, " "))
+	if got := kindsOf(rep.Problems); rep.Valid || got != want {
+		t.Errorf("BTR ZIP against APTrust: %q, want %q\n%+v", got, want, rep.Problems)
+	}
+	if got := kindsOf(rep.Warnings); got != WarnProfileID {
+		t.Errorf("BTR ZIP against APTrust: warnings %q", got)
+	}
+}
+
+// TestProfileRules breaks each rule of a profile once.
+func TestProfileRules(t *testing.T) {
+	profile := `{
+	  "BagIt-Profile-Info": {"BagIt-Profile-Identifier": "https://example.org/profiles/harbour-v1.json",
+	    "Source-Organization": "Harbour Museum", "External-Description": "deposits", "Version": "1", "BagIt-Profile-Version": "1.4.0"},
+	  "Bag-Info": {
+	    "Source-Organization": {"required": true, "values": ["Harbour Museum Archive", "Harbour Museum Library"], "repeatable": false},
+	    "Contact-Email": {"required": true},
+	    "Bagging-Date": {"required": false, "repeatable": false}
+	  },
+	  "Manifests-Required": ["sha512"],
+	  "Manifests-Allowed": ["sha256", "sha512"],
+	  "Tag-Manifests-Required": ["sha512"],
+	  "Tag-Manifests-Allowed": ["sha512"],
+	  "Tag-Files-Required": ["metadata/mets.xml"],
+	  "Tag-Files-Allowed": ["metadata/*", "README.txt"],
+	  "Payload-Files-Required": ["data/letter.txt", "data/scans/"],
+	  "Payload-Files-Allowed": ["data/*.txt", "data/scans/*", "data/metadata/*"],
+	  "Allow-Fetch.txt": false,
+	  "Serialization": "optional",
+	  "Accept-Serialization": ["application/zip", "application/x-tar"],
+	  "Accept-BagIt-Version": ["1.0"]
+	}`
+	pf := filepath.Join(t.TempDir(), "harbour.json")
+	os.WriteFile(pf, []byte(profile), 0o644)
+	prof, err := LoadProfile(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := func() fbag {
+		b := fixtureBag("1.0", payloadOf(), "sha512")
+		b["bag-info.txt"] = append(b["bag-info.txt"], []byte("Contact-Email: archive@harbour.example\nBagIt-Profile-Identifier: https://example.org/profiles/harbour-v1.json\n")...)
+		b["metadata/mets.xml"] = []byte("<mets/>")
+		b.retag("sha512")
+		return b
+	}
+	for _, tc := range []struct {
+		name, want, warn string
+		n                int // problems expected, when more than one
+		edit             func(b fbag)
+		forms            []string
+	}{
+		{name: "conforming", forms: []string{"folder", "zip", "tar"}},
+		{name: "tar.gz not accepted", want: KindProfileSerialization, forms: []string{"tar.gz"}},
+		{name: "version", want: KindProfileVersion, edit: func(b fbag) {
+			b["bagit.txt"] = []byte("BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n")
+			b.retag("sha512")
+		}},
+		{name: "bag-info required missing, value not allowed, repeated", want: KindProfileBagInfo, n: 3, edit: func(b fbag) {
+			b["bag-info.txt"] = []byte(strings.NewReplacer("Contact-Email", "Contact-Name", "Harbour Museum Archive", "Elsewhere").Replace(string(b["bag-info.txt"])) + "Bagging-Date: 2024-03-02\n")
+			b.retag("sha512")
+		}},
+		{name: "no profile identifier", want: KindProfileIdentifier, edit: func(b fbag) {
+			b["bag-info.txt"] = []byte(strings.Replace(string(b["bag-info.txt"]), "BagIt-Profile-Identifier", "X-Profile", 1))
+			b.retag("sha512")
+		}},
+		{name: "another profile named", warn: WarnProfileID, edit: func(b fbag) {
+			b["bag-info.txt"] = []byte(strings.Replace(string(b["bag-info.txt"]), "harbour-v1", "harbour-v0", 1))
+			b.retag("sha512")
+		}},
+		{name: "manifest not allowed", want: KindProfileManifest, edit: func(b fbag) { b.remanifest("md5"); b.retag("sha512") }},
+		{name: "required manifest missing", want: KindProfileManifest, edit: func(b fbag) {
+			delete(b, "manifest-sha512.txt")
+			b.remanifest("sha256")
+			b.retag("sha512")
+		}},
+		{name: "tag manifest missing", want: KindProfileTagManifest, edit: func(b fbag) { delete(b, "tagmanifest-sha512.txt") }},
+		{name: "tag manifest not allowed", want: KindProfileTagManifest, edit: func(b fbag) { b.retag("sha512", "md5") }},
+		{name: "required tag file missing", want: KindProfileTagFile, edit: func(b fbag) { delete(b, "metadata/mets.xml"); b.retag("sha512") }},
+		{name: "tag file not allowed", want: KindProfileTagFile, edit: func(b fbag) { b["notes/x.txt"] = []byte("x"); b.retag("sha512") }},
+		{name: "fetch.txt not allowed", want: KindProfileFetch, edit: func(b fbag) {
+			b["fetch.txt"] = []byte("https://harbour.example/letter.txt - data/letter.txt\n")
+			b.retag("sha512")
+		}},
+		{name: "payload file not allowed, required missing", want: KindProfilePayload, n: 2, edit: func(b fbag) {
+			b["data/photos/x.jpg"] = []byte("jpeg")
+			delete(b, "data/letter.txt")
+			b.remanifest("sha512")
+			b["bag-info.txt"] = []byte(strings.Replace(string(b["bag-info.txt"]), Oxum(int64(len(payloadSize(payloadOf()))), 5), Oxum(int64(len(payloadSize(payloadOf()))-len(payloadOf()["data/letter.txt"])+4), 5), 1))
+			b.retag("sha512")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := good()
+			if tc.edit != nil {
+				tc.edit(b)
+			}
+			forms := b.writeForms(t, t.TempDir(), "harbour-0001")
+			if tc.forms == nil {
+				tc.forms = []string{"zip"}
+			}
+			for _, form := range tc.forms {
+				rep := mustVerify(t, forms[form], VerifyOptions{Profile: prof})
+				if got := kindsOf(rep.Problems); got != tc.want || kindsOf(rep.Warnings) != tc.warn {
+					t.Errorf("%s: problems %q want %q, warnings %q want %q:\n%+v\n%+v", form, got, tc.want, kindsOf(rep.Warnings), tc.warn, rep.Problems, rep.Warnings)
+				}
+				if tc.n > 0 && len(rep.Problems) != tc.n {
+					t.Errorf("%s: %d problems, want %d: %+v", form, len(rep.Problems), tc.n, rep.Problems)
+				}
+				// Without the profile the bag is valid BagIt.
+				if tc.want != "" && !strings.Contains(tc.name, "manifest missing") {
+					if plain := mustVerify(t, forms[form], VerifyOptions{}); !plain.Valid {
+						t.Errorf("%s without the profile: %+v", form, plain.Problems)
+					}
+				}
+			}
+		})
+	}
+	// Serialization required / forbidden.
+	b := good()
+	forms := b.writeForms(t, t.TempDir(), "harbour-0002")
+	req := *prof
+	req.Serialization = "required"
+	if rep := mustVerify(t, forms["folder"], VerifyOptions{Profile: &req}); kindsOf(rep.Problems) != KindProfileSerialization {
+		t.Errorf("folder against Serialization required: %+v", rep.Problems)
+	}
+	req.Serialization = "forbidden"
+	if rep := mustVerify(t, forms["zip"], VerifyOptions{Profile: &req}); kindsOf(rep.Problems) != KindProfileSerialization {
+		t.Errorf("zip against Serialization forbidden: %+v", rep.Problems)
+	}
+	req.DataEmpty = true
+	req.Serialization = "optional"
+	if rep := mustVerify(t, forms["zip"], VerifyOptions{Profile: &req}); kindsOf(rep.Problems) != KindProfilePayload {
+		t.Errorf("payload against Data-Empty: %+v", rep.Problems)
+	}
+}
+
+func TestLoadProfileErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, json, want string }{
+		{"not json", "{", "not a BagIt profile"},
+		{"no identifier", `{"Accept-BagIt-Version": ["1.0"]}`, "no BagIt-Profile-Identifier"},
+		{"no version", `{"BagIt-Profile-Info": {"BagIt-Profile-Identifier": "x"}}`, "Accept-BagIt-Version"},
+		{"bad serialization", `{"BagIt-Profile-Info": {"BagIt-Profile-Identifier": "x"}, "Accept-BagIt-Version": ["1.0"], "Serialization": "sometimes"}`, "not forbidden, required or optional"},
+		{"required not allowed", `{"BagIt-Profile-Info": {"BagIt-Profile-Identifier": "x"}, "Accept-BagIt-Version": ["1.0"], "Manifests-Required": ["md5"], "Manifests-Allowed": ["sha512"]}`, "Manifests-Required lists md5"},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".json")
+		os.WriteFile(p, []byte(tc.json), 0o644)
+		if _, err := LoadProfile(p); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := LoadProfile("https://example.org/unknown-profile.json"); err == nil || !strings.Contains(err.Error(), "does not download") {
+		t.Errorf("unknown URL: %v", err)
+	}
+	if _, err := LoadProfile(filepath.Join(dir, "absent.json")); err == nil {
+		t.Error("absent file accepted")
+	}
+}
