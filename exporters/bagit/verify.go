@@ -304,7 +304,7 @@ func verifySource(ctx context.Context, src source, opt VerifyOptions) (*Report, 
 
 	// payload and tag manifests
 	payloadAlgs, tagAlgs := v.manifests(text)
-	rep.Algorithms, rep.TagAlgorithms = payloadAlgs, tagAlgs
+	rep.Algorithms, rep.TagAlgorithms = append([]string{}, payloadAlgs...), append([]string{}, tagAlgs...)
 	if len(payloadAlgs) == 0 {
 		if v.hasUnsupported(tags, "manifest-") {
 			return rep, unusable("no payload manifest uses an algorithm this reader supports (%s)", strings.Join(Algorithms, ", "))
