@@ -200,7 +200,7 @@ func TestVerifyStrictProfileJSON(t *testing.T) {
 		t.Errorf("--profile btr: exit %d\n%s%s", code, so, se)
 	}
 	if code, so, _ := verify("--profile", "https://raw.githubusercontent.com/APTrust/preservation-services/master/profiles/aptrust-v2.2.json", bag); code != 1 ||
-		!strings.Contains(so, "[profile-serialization]") || !strings.Contains(so, "[profile-manifest]") || !strings.Contains(so, "aptrust-info.txt: profile") {
+		!strings.Contains(so, "[profile-serialization]") || !strings.Contains(so, "[profile-manifest]") || !strings.Contains(so, "aptrust-info.txt: missing: the profile requires this tag file") {
 		t.Errorf("--profile aptrust on a BTR ZIP: exit %d\n%s", code, so)
 	}
 	if code, _, se := verify("--profile", "https://example.org/other.json", bag); code != 2 || !strings.Contains(se, "does not download") {

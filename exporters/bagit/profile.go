@@ -176,7 +176,11 @@ var serializationTypes = map[string][]string{
 func (v *verifier) checkProfile(p *Profile, files []entry, payloadAlgs, tagAlgs []string) {
 	id := p.Identifier()
 	bad := func(kind, file, format string, args ...any) {
-		v.problem(Problem{Kind: kind, Path: file, Message: fmt.Sprintf("%s: profile %s: ", file, id) + fmt.Sprintf(format, args...)})
+		prefix := file + ": "
+		if file == "" {
+			prefix = "serialization: "
+		}
+		v.problem(Problem{Kind: kind, Path: file, Message: prefix + fmt.Sprintf(format, args...)})
 	}
 	info := v.infoFile()
 
@@ -187,16 +191,16 @@ func (v *verifier) checkProfile(p *Profile, files []entry, payloadAlgs, tagAlgs 
 	kind := v.rep.Serialization
 	switch {
 	case kind == "folder" && p.Serialization == "required":
-		bad(KindProfileSerialization, ".", "the bag is a folder; the profile requires it serialized as %s", strings.Join(p.AcceptSerialization, " or "))
+		bad(KindProfileSerialization, "", "the bag is a folder; the profile requires it serialized as %s", strings.Join(p.AcceptSerialization, " or "))
 	case kind != "folder" && p.Serialization == "forbidden":
-		bad(KindProfileSerialization, ".", "the bag is a %s; the profile forbids serialized bags", kind)
+		bad(KindProfileSerialization, "", "the bag is a %s; the profile forbids serialized bags", kind)
 	case kind != "folder" && p.AcceptSerialization != nil:
 		ok := false
 		for _, t := range serializationTypes[kind] {
 			ok = ok || containsFold(p.AcceptSerialization, t)
 		}
 		if !ok {
-			bad(KindProfileSerialization, ".", "the bag is a %s (%s); the profile accepts %s", kind, serializationTypes[kind][0], strings.Join(p.AcceptSerialization, ", "))
+			bad(KindProfileSerialization, "", "the bag is a %s (%s); the profile accepts %s", kind, serializationTypes[kind][0], strings.Join(p.AcceptSerialization, ", "))
 		}
 	}
 
