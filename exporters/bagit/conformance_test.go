@@ -758,3 +758,13 @@ func TestLoadProfileErrors(t *testing.T) {
 		t.Error("absent file accepted")
 	}
 }
+
+// TestFolderDotName: a bag folder verified as "." is named by its folder.
+func TestFolderDotName(t *testing.T) {
+	forms := fixtureBag("1.0", payloadOf(), "sha512").writeForms(t, t.TempDir(), "harbour-0003")
+	t.Chdir(forms["folder"])
+	rep := mustVerify(t, ".", VerifyOptions{})
+	if !rep.Valid || rep.Name != "harbour-0003" {
+		t.Errorf("verify .: name %q valid %v", rep.Name, rep.Valid)
+	}
+}

@@ -352,7 +352,11 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, unusable("cannot open folder %s: %v", dir, err)
 	}
-	d := &dirSource{root: root, top: filepath.Base(filepath.Clean(dir))}
+	top := filepath.Clean(dir)
+	if abs, err := filepath.Abs(dir); err == nil {
+		top = abs // "." is named by its folder
+	}
+	d := &dirSource{root: root, top: filepath.Base(top)}
 	err = fs.WalkDir(root.FS(), ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
