@@ -113,12 +113,21 @@ func (b fbag) names() []string {
 	return out
 }
 
+// noData, as a key of an fbag, leaves out the data/ folder itself (the
+// other forms hold it as a folder entry, as zip -r and tar write it).
+const noData = "\x00no data folder"
+
 // writeForms writes the bag named name as a folder, a ZIP, a TAR and a
 // tar.gz under dir and returns their paths by form.
 func (b fbag) writeForms(t testing.TB, dir, name string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
+	_, bare := b[noData]
+	delete(b, noData)
 	folder := filepath.Join(dir, "folder", name)
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range b.names() {
 		p := filepath.Join(folder, filepath.FromSlash(n))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -128,12 +137,16 @@ func (b fbag) writeForms(t testing.TB, dir, name string) map[string]string {
 			t.Fatal(err)
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(folder, "data"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out["folder"] = folder
 	files := map[string]string{}
 	var order []string
+	if !bare {
+		if err := os.MkdirAll(filepath.Join(folder, "data"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files[name+"/data/"] = ""
+		order = append(order, name+"/data/")
+	}
+	out["folder"] = folder
 	for _, n := range b.names() {
 		files[name+"/"+n] = string(b[n])
 		order = append(order, name+"/"+n)
@@ -143,6 +156,10 @@ func (b fbag) writeForms(t testing.TB, dir, name string) map[string]string {
 	var tb strings.Builder
 	tw := tar.NewWriter(&tb)
 	for _, n := range order {
+		if strings.HasSuffix(n, "/") {
+			tw.WriteHeader(&tar.Header{Name: n, Mode: 0o755, Typeflag: tar.TypeDir, ModTime: time.Unix(1700000000, 0)})
+			continue
+		}
 		tw.WriteHeader(&tar.Header{Name: n, Size: int64(len(files[n])), Mode: 0o644, Typeflag: tar.TypeReg, ModTime: time.Unix(1700000000, 0)})
 		tw.Write([]byte(files[n]))
 	}
@@ -448,6 +465,12 @@ func conformanceCases() []struct {
 		{name: "payload file missing", exit: 1, problems: KindMissing + " " + KindOxum, bag: func() fbag {
 			b := fixtureBag("1.0", payloadOf(), "sha512")
 			delete(b, "data/metadata/mets.xml")
+			return b
+		}},
+		{name: "empty payload", bag: func() fbag { return fixtureBag("1.0", map[string]string{}, "sha512") }},
+		{name: "no data folder", exit: 1, problems: KindNoPayloadDir, bag: func() fbag {
+			b := fixtureBag("1.0", map[string]string{}, "sha512")
+			b[noData] = nil
 			return b
 		}},
 		{name: "no payload manifest", exit: 1, problems: KindNoManifest, bag: func() fbag {

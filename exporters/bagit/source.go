@@ -42,6 +42,8 @@ type source interface {
 	kind() string
 	// root is the bag's folder name.
 	bagName() string
+	// hasData reports whether the bag has a data/ folder (perhaps empty).
+	hasData() bool
 	close() error
 }
 
@@ -102,34 +104,37 @@ func rootOf(names []string) (string, error) {
 }
 
 // collect turns an archive's regular files into entries under the root.
-func collect(names []string, sizes []int64) ([]entry, string, error) {
-	top, err := rootOf(names)
+// data reports a data/ folder, given as a folder entry or holding files.
+func collect(names []string, sizes []int64) (out []entry, top string, data bool, err error) {
+	top, err = rootOf(names)
 	if err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
-	var out []entry
 	seen := map[string]bool{}
 	for i, n := range names {
 		clean := strings.TrimPrefix(n, "./")
 		rel, ok := strings.CutPrefix(clean, top+"/")
 		if !ok {
 			if clean == top && sizes[i] >= 0 {
-				return nil, "", unusable("%q at the archive's top level is a file; a serialized bag is one folder", top)
+				return nil, "", false, unusable("%q at the archive's top level is a file; a serialized bag is one folder", top)
 			}
 			continue
+		}
+		rel = path.Clean(rel)
+		if rel == "data" || strings.HasPrefix(rel, "data/") {
+			data = true
 		}
 		if sizes[i] < 0 {
 			continue // a folder
 		}
-		rel = path.Clean(rel)
 		if seen[rel] {
-			return nil, "", unusable("%q appears twice in the archive; which copy is the bag's is ambiguous", n)
+			return nil, "", false, unusable("%q appears twice in the archive; which copy is the bag's is ambiguous", n)
 		}
 		seen[rel] = true
 		out = append(out, entry{name: rel, full: n, size: sizes[i]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out, top, nil
+	return out, top, data, nil
 }
 
 // zipSource reads a ZIP through its central directory, without unpacking.
@@ -139,6 +144,7 @@ type zipSource struct {
 	entries []entry
 	byName  map[string]*zip.File
 	top     string
+	data    bool
 }
 
 func openZip(r io.ReaderAt, size int64, c io.Closer) (*zipSource, error) {
@@ -171,17 +177,18 @@ func openZip(r io.ReaderAt, size int64, c io.Closer) (*zipSource, error) {
 		sizes = append(sizes, int64(f.UncompressedSize64))
 		z.byName[f.Name] = f
 	}
-	all, top, err := collect(names, sizes)
+	all, top, data, err := collect(names, sizes)
 	if err != nil {
 		return nil, err
 	}
-	z.entries, z.top = all, top
+	z.entries, z.top, z.data = all, top, data
 	return z, nil
 }
 
 func (z *zipSource) files() []entry  { return z.entries }
 func (z *zipSource) kind() string    { return "zip" }
 func (z *zipSource) bagName() string { return z.top }
+func (z *zipSource) hasData() bool   { return z.data }
 func (z *zipSource) close() error {
 	if z.c != nil {
 		return z.c.Close()
@@ -213,6 +220,7 @@ type tarSource struct {
 	gz      bool
 	entries []entry
 	top     string
+	data    bool
 }
 
 // openTar reads a TAR from r.
@@ -273,11 +281,11 @@ func openTarStream(open func() (io.Reader, error), c io.Closer, gz bool) (*tarSo
 			return nil, unsafeEntry(h.Name, fmt.Sprintf("is not a regular file or folder (TAR type %q)", h.Typeflag))
 		}
 	}
-	all, top, err := collect(names, sizes)
+	all, top, data, err := collect(names, sizes)
 	if err != nil {
 		return nil, err
 	}
-	t.entries, t.top = all, top
+	t.entries, t.top, t.data = all, top, data
 	return t, nil
 }
 
@@ -289,6 +297,7 @@ func (t *tarSource) kind() string {
 	return "tar"
 }
 func (t *tarSource) bagName() string { return t.top }
+func (t *tarSource) hasData() bool   { return t.data }
 func (t *tarSource) close() error {
 	if t.c != nil {
 		return t.c.Close()
@@ -336,6 +345,7 @@ type dirSource struct {
 	root    *os.Root
 	entries []entry
 	top     string
+	data    bool
 }
 
 // ignoredFile reports files that operating systems leave in folders, which
@@ -369,6 +379,7 @@ func openDir(dir string) (*dirSource, error) {
 		case t&fs.ModeSymlink != 0:
 			return unsafeEntry(p, "is a symbolic link")
 		case t.IsDir():
+			d.data = d.data || p == "data"
 			return nil
 		case !t.IsRegular():
 			return unsafeEntry(p, "is not a regular file")
@@ -394,6 +405,7 @@ func openDir(dir string) (*dirSource, error) {
 func (d *dirSource) files() []entry  { return d.entries }
 func (d *dirSource) kind() string    { return "folder" }
 func (d *dirSource) bagName() string { return d.top }
+func (d *dirSource) hasData() bool   { return d.data }
 func (d *dirSource) close() error    { return d.root.Close() }
 
 func (d *dirSource) read(want []entry, fn func(entry, io.Reader) error) error {

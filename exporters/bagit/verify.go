@@ -24,6 +24,7 @@ const (
 	KindVersion      = "bagit-version"   // a BagIt-Version this reader does not know (not 0.93 to 1.0)
 	KindEncoding     = "tag-encoding"    // an unknown Tag-File-Character-Encoding, or a tag file not in it
 	KindBagInfo      = "bag-info"        // a malformed line of bag-info.txt (package-info.txt before 0.96)
+	KindNoPayloadDir = "no-payload-dir"  // no data/ folder
 	KindNoManifest   = "no-manifest"     // no payload manifest
 	KindManifest     = "manifest"        // a malformed or misplaced manifest line
 	KindDuplicate    = "duplicate-entry" // a manifest lists a file twice (different digests, or any twice in 1.0)
@@ -319,6 +320,9 @@ func verifySource(ctx context.Context, src source, opt VerifyOptions) (*Report, 
 			rep.Files++
 			rep.Bytes += e.size
 		}
+	}
+	if !src.hasData() {
+		v.problem(Problem{Kind: KindNoPayloadDir, Path: "data", Message: "data: missing: a bag has a payload folder data/, even when it is empty (RFC 8493 section 2.1.2)"})
 	}
 	v.caseClashes(files)
 	fetched := v.fetch(text)

@@ -90,8 +90,9 @@ def main(path):
 
 
 def read_any(path):
-    """Returns {path relative to the bag root: bytes} for a folder, ZIP or
-    (compressed) TAR holding one top-level folder."""
+    """Returns ({path relative to the bag root: bytes}, whether there is a
+    data/ folder) for a folder, ZIP or (compressed) TAR holding one
+    top-level folder."""
     if os.path.isdir(path):
         files = {}
         for dirpath, _, names in os.walk(path):
@@ -100,13 +101,29 @@ def read_any(path):
                 rel = os.path.relpath(full, path).replace(os.sep, "/")
                 with open(full, "rb") as f:
                     files[rel] = f.read()
-        return files
-    files = read_all(path)
-    tops = {n.split("/", 1)[0] for n in files}
+        return files, os.path.isdir(os.path.join(path, "data"))
+    files, dirs = {}, set()
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.is_dir():
+                    dirs.add(info.filename.rstrip("/"))
+                else:
+                    files[info.filename] = z.read(info)
+    else:
+        with tarfile.open(path) as t:
+            for m in t.getmembers():
+                if m.isdir():
+                    dirs.add(m.name.rstrip("/"))
+                elif m.isfile():
+                    files[m.name] = t.extractfile(m).read()
+    tops = {n.split("/", 1)[0] for n in list(files) + list(dirs)}
     if len(tops) != 1:
         raise ValueError("not one top-level folder")
     top = tops.pop()
-    return {n[len(top) + 1:]: d for n, d in files.items()}
+    bag = {n[len(top) + 1:]: d for n, d in files.items()}
+    has_data = top + "/data" in dirs or any(n.startswith("data/") for n in bag)
+    return bag, has_data
 
 
 def parse_tags(text, strict_labels):
@@ -144,10 +161,10 @@ def unsafe(p):
 
 def verdict(path):
     try:
-        bag = read_any(path)
+        bag, has_data = read_any(path)
     except Exception as e:  # unreadable archive
         return 2, ["cannot read: %s" % e]
-    why = []
+    why = [] if has_data else ["no data directory"]
     if "bagit.txt" not in bag:
         return 1, ["no bagit.txt"]
     raw = bag["bagit.txt"]
