@@ -235,7 +235,6 @@ func conformanceCases() []struct {
 } {
 	md5s := func(s string) string { h := md5.Sum([]byte(s)); return hex.EncodeToString(h[:]) }
 	sha512s := func(s string) string { h := sha512.Sum512([]byte(s)); return hex.EncodeToString(h[:]) }
-	_ = sha512s
 	return []struct {
 		name     string
 		bag      func() fbag
@@ -789,5 +788,48 @@ func TestFolderDotName(t *testing.T) {
 	rep := mustVerify(t, ".", VerifyOptions{})
 	if !rep.Valid || rep.Name != "harbour-0003" {
 		t.Errorf("verify .: name %q valid %v", rep.Name, rep.Valid)
+	}
+}
+
+func TestTagEncodings(t *testing.T) {
+	latin, _ := charmap.ISO8859_1.NewEncoder().String("Musée: café")
+	win, _ := charmap.Windows1252.NewEncoder().String("Musée – café")
+	for _, tc := range []struct {
+		name, canon string
+		data        []byte
+		want        string
+		bom         bool
+		err         string
+	}{
+		{name: "utf-8", canon: "UTF-8", data: []byte("Musée"), want: "Musée"},
+		{name: "UTF-8", canon: "UTF-8", data: []byte("\ufeffMusée"), want: "Musée", bom: true},
+		{name: "UTF-8", data: []byte("Mus\xe9e"), err: "not valid UTF-8 (byte 3)"},
+		{name: "US-ASCII", canon: "US-ASCII", data: []byte("plain"), want: "plain"},
+		{name: "UTF-16", canon: "UTF-16", data: utf16With([]byte("Musée"), true, true), want: "Musée", bom: true},
+		{name: "UTF-16", canon: "UTF-16", data: utf16With([]byte("Musée"), true, false), want: "Musée", bom: true},
+		{name: "utf-16", canon: "UTF-16", data: utf16With([]byte("Musée"), false, false), want: "Musée"},
+		{name: "UTF-16LE", canon: "UTF-16LE", data: utf16With([]byte("Musée"), false, true), want: "Musée"},
+		{name: "UTF-16", data: []byte{0xff, 0xfe, 'a'}, err: "odd number of bytes"},
+		{name: "ISO-8859-1", canon: "ISO-8859-1", data: []byte(latin), want: "Musée: café"},
+		{name: "latin1", canon: "ISO-8859-1", data: []byte(latin), want: "Musée: café"},
+		{name: "windows-1252", canon: "windows-1252", data: []byte(win), want: "Musée – café"},
+		{name: "KLINGON-8", err: "not a character encoding"},
+	} {
+		te, err := lookupEncoding(tc.name)
+		if err != nil {
+			if tc.err == "" || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		got, bom, err := te.decode(tc.data)
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s %q: %v, want %q", tc.name, tc.data, err, tc.err)
+			}
+		case err != nil || got != tc.want || bom != tc.bom || te.name != tc.canon:
+			t.Errorf("%s %q: %q bom %v name %q err %v", tc.name, tc.data, got, bom, te.name, err)
+		}
 	}
 }

@@ -40,6 +40,9 @@ func lookupEncoding(name string) (tagEncoding, error) {
 	switch strings.NewReplacer("_", "-", " ", "-").Replace(n) {
 	case "UTF-8", "UTF8":
 		return tagEncoding{name: "UTF-8", utf8: true}, nil
+	case "US-ASCII", "ASCII", "ANSI-X3.4-1968":
+		// a subset of UTF-8; a byte above 127 is still read as UTF-8
+		return tagEncoding{name: "US-ASCII", utf8: true}, nil
 	case "UTF-16", "UTF16":
 		return tagEncoding{name: "UTF-16", utf16: true, order: "BE"}, nil
 	case "UTF-16BE":
