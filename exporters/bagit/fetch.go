@@ -55,7 +55,7 @@ func parseFetch(text string) ([]FetchEntry, []tagIssue) {
 			}
 			e.Length = n
 		}
-		if u, err := url.Parse(e.URL); err != nil || u.Scheme == "" || (u.Host == "" && u.Scheme != "file" && u.Opaque == "") {
+		if u, err := url.Parse(e.URL); err != nil || u.Scheme == "" || (u.Host == "" && u.Scheme != "file") {
 			bad = append(bad, tagIssue{i + 1, fmt.Sprintf("%q is not a URL (it needs a scheme and a host)", truncate(e.URL, 80))})
 			continue
 		}
