@@ -833,3 +833,33 @@ func TestTagEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestAPTrustInfoFields: the APTrust profile's rules for aptrust-info.txt,
+// which the profiles format cannot state, are checked too.
+func TestAPTrustInfoFields(t *testing.T) {
+	prof, err := LoadProfile("aptrust")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, info string }{
+		{"good", "Title: Harbour letters\nAccess: Institution\nStorage-Option: Standard\n"},
+		{"no title, public access, unknown storage", "Access: Public\nStorage-Option: Tape\n"},
+	} {
+		b := fixtureBag("1.0", payloadOf(), "md5")
+		b["bag-info.txt"] = append(b["bag-info.txt"], []byte("BagIt-Profile-Identifier: "+APTrustProfileURI+"\n")...)
+		b["aptrust-info.txt"] = []byte(tc.info)
+		b.retag("md5")
+		forms := b.writeForms(t, t.TempDir(), "harbour-0004")
+		rep := mustVerify(t, forms["tar"], VerifyOptions{Profile: prof})
+		switch tc.name {
+		case "good":
+			if !rep.Valid || len(rep.Warnings) != 0 {
+				t.Errorf("%s: %+v %+v", tc.name, rep.Problems, rep.Warnings)
+			}
+		default:
+			if len(rep.Problems) != 3 || kindsOf(rep.Problems) != KindProfileTagFile || !strings.Contains(rep.Problems[0].Message, "aptrust-info.txt: ") {
+				t.Errorf("%s: %+v", tc.name, rep.Problems)
+			}
+		}
+	}
+}

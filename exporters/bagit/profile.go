@@ -165,6 +165,19 @@ func ParseProfile(data []byte) (*Profile, error) {
 	return &p, nil
 }
 
+// otherTagFileRules are rules for tag files other than bag-info.txt, which
+// the profiles format cannot state, for the profiles shipped with vitrine
+// that have them: APTrust's aptrust-info.txt (Title; Access; Storage-Option,
+// "Standard" when absent).
+var otherTagFileRules = map[string]map[string]map[string]BagInfoRule{
+	APTrustProfileURI: {"aptrust-info.txt": {
+		"Title":  {Required: true},
+		"Access": {Required: true, Values: []string{"Consortia", "Institution", "Restricted"}},
+		"Storage-Option": {Values: []string{"Standard", "Glacier-OH", "Glacier-OR", "Glacier-VA",
+			"Glacier-Deep-OH", "Glacier-Deep-OR", "Glacier-Deep-VA", "Wasabi-OR", "Wasabi-VA"}},
+	}},
+}
+
 // serializationTypes are the MIME types that name each serialization.
 var serializationTypes = map[string][]string{
 	"zip":    {"application/zip", "application/x-zip", "application/x-zip-compressed"},
@@ -222,30 +235,19 @@ func (v *verifier) checkProfile(p *Profile, files []entry, payloadAlgs, tagAlgs 
 			v.warn(WarnProfileID, info, info, ids[0].line, "BagIt-Profile-Identifier is %s, not the profile checked (%s)", ids[0].value, id)
 		}
 	}
-	for _, label := range sortedKeys(p.BagInfo) {
-		rule := p.BagInfo[label]
-		got := values[strings.ToLower(label)]
-		nonEmpty := false
-		for _, l := range got {
-			nonEmpty = nonEmpty || l.value != ""
+	v.checkFields(info, values, p.BagInfo, KindProfileBagInfo)
+	for _, file := range sortedKeys(otherTagFileRules[id]) {
+		t, ok := v.texts[file]
+		if !ok {
+			continue // its absence is Tag-Files-Required's business
 		}
-		if rule.Required && !nonEmpty {
-			if len(got) == 0 {
-				bad(KindProfileBagInfo, info, "no %s; the profile requires it", label)
-			} else {
-				bad(KindProfileBagInfo, info, "%s (line %d) is empty; the profile requires a value", label, got[0].line)
-			}
+		lines, _ := scanTags(t)
+		vals := map[string][]tagLine{}
+		for _, l := range lines {
+			k := strings.ToLower(l.label)
+			vals[k] = append(vals[k], l)
 		}
-		if rule.Repeatable != nil && !*rule.Repeatable && len(got) > 1 {
-			bad(KindProfileBagInfo, info, "%s is given %d times (lines %d and %d); the profile allows it once", label, len(got), got[0].line, got[1].line)
-		}
-		if len(rule.Values) > 0 {
-			for _, l := range got {
-				if !contains(rule.Values, l.value) {
-					bad(KindProfileBagInfo, info, "%s (line %d) is %q; the profile allows %s", label, l.line, truncate(l.value, 80), strings.Join(quoteAll(rule.Values), ", "))
-				}
-			}
-		}
+		v.checkFields(file, vals, otherTagFileRules[id][file], KindProfileTagFile)
 	}
 
 	// Manifests and tag manifests, by the files present (also those of
@@ -339,6 +341,39 @@ func (v *verifier) checkProfile(p *Profile, files []entry, payloadAlgs, tagAlgs 
 	}
 	if p.DataEmpty && (len(payload) > 1 || len(payload) == 1 && payload[0].size != 0) {
 		bad(KindProfilePayload, "data", "the profile requires an empty payload (at most one zero-byte file); it has %d files, %d bytes", v.rep.Files, v.rep.Bytes)
+	}
+}
+
+// checkFields checks the fields of a tag file (values by lower-case label)
+// against a profile's rules.
+func (v *verifier) checkFields(file string, values map[string][]tagLine, rules map[string]BagInfoRule, kind string) {
+	bad := func(format string, args ...any) {
+		v.problem(Problem{Kind: kind, Path: file, Message: file + ": " + fmt.Sprintf(format, args...)})
+	}
+	for _, label := range sortedKeys(rules) {
+		rule := rules[label]
+		got := values[strings.ToLower(label)]
+		nonEmpty := false
+		for _, l := range got {
+			nonEmpty = nonEmpty || l.value != ""
+		}
+		if rule.Required && !nonEmpty {
+			if len(got) == 0 {
+				bad("no %s; the profile requires it", label)
+			} else {
+				bad("%s (line %d) is empty; the profile requires a value", label, got[0].line)
+			}
+		}
+		if rule.Repeatable != nil && !*rule.Repeatable && len(got) > 1 {
+			bad("%s is given %d times (lines %d and %d); the profile allows it once", label, len(got), got[0].line, got[1].line)
+		}
+		if len(rule.Values) > 0 {
+			for _, l := range got {
+				if !contains(rule.Values, l.value) {
+					bad("%s (line %d) is %q; the profile allows %s", label, l.line, truncate(l.value, 80), strings.Join(quoteAll(rule.Values), ", "))
+				}
+			}
+		}
 	}
 }
 

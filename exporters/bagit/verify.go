@@ -200,6 +200,7 @@ type verifier struct {
 	enc          tagEncoding
 	info         []tagLine
 	infoName     string
+	texts        map[string]string // decoded tag files read, by name
 	hasFetch     bool
 }
 
@@ -301,6 +302,7 @@ func verifySource(ctx context.Context, src source, opt VerifyOptions) (*Report, 
 		text[name] = t
 	}
 
+	v.texts = text
 	v.readInfo(text)
 
 	// payload and tag manifests
@@ -523,7 +525,7 @@ func (v *verifier) finish() {
 }
 
 func isTagToRead(name string) bool {
-	return name == "bagit.txt" || name == "bag-info.txt" || name == "package-info.txt" || name == "fetch.txt" ||
+	return name == "bagit.txt" || name == "bag-info.txt" || name == "package-info.txt" || name == "fetch.txt" || name == "aptrust-info.txt" ||
 		(strings.HasPrefix(name, "manifest-") || strings.HasPrefix(name, "tagmanifest-")) && strings.HasSuffix(name, ".txt")
 }
 
