@@ -1,13 +1,16 @@
 package main
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"image"
 	"image/jpeg"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,5 +128,133 @@ func copyZip(t *testing.T, src, dst, flip string) {
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// unzipBag unpacks the ZIP bag at src into dir and returns the bag folder.
+func unzipBag(t *testing.T, src, dir string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	top := ""
+	for _, zf := range zr.File {
+		if zf.FileInfo().IsDir() {
+			continue
+		}
+		top, _, _ = strings.Cut(zf.Name, "/")
+		p := filepath.Join(dir, filepath.FromSlash(zf.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		rc, _ := zf.Open()
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, top)
+}
+
+// tarGzDir writes the folder bag as a tar.gz named like it.
+func tarGzDir(t *testing.T, bag, dest string) {
+	t.Helper()
+	f, err := os.Create(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := gzip.NewWriter(f)
+	tw := tar.NewWriter(zw)
+	base := filepath.Dir(bag)
+	filepath.WalkDir(bag, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, _ := os.ReadFile(p)
+		rel, _ := filepath.Rel(base, p)
+		tw.WriteHeader(&tar.Header{Name: filepath.ToSlash(rel), Size: int64(len(data)), Mode: 0o644, Typeflag: tar.TypeReg})
+		tw.Write(data)
+		return nil
+	})
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyStrictProfileJSON: warnings with codes and lines, --strict,
+// --profile by short name, URI and file, a tar.gz, and a bag without
+// bagit.txt (invalid, exit 1).
+func TestVerifyStrictProfileJSON(t *testing.T) {
+	bag := buildSampleBag(t)
+	verify := func(args ...string) (int, string, string) {
+		var so, se bytes.Buffer
+		code := run(context.Background(), append([]string{"verify"}, args...), &so, &se)
+		return code, so.String(), se.String()
+	}
+	if code, so, se := verify("--profile", "btr", "--strict", bag); code != 0 || !strings.Contains(so, "profile https://github.com/dpscollaborative/btr_bagit_profile/releases/download/1.0/btr-bagit-profile.json") {
+		t.Errorf("--profile btr: exit %d\n%s%s", code, so, se)
+	}
+	if code, so, _ := verify("--profile", "https://raw.githubusercontent.com/APTrust/preservation-services/master/profiles/aptrust-v2.2.json", bag); code != 1 ||
+		!strings.Contains(so, "[profile-serialization]") || !strings.Contains(so, "[profile-manifest]") || !strings.Contains(so, "aptrust-info.txt: missing: the profile requires this tag file") {
+		t.Errorf("--profile aptrust on a BTR ZIP: exit %d\n%s", code, so)
+	}
+	if code, _, se := verify("--profile", "https://example.org/other.json", bag); code != 2 || !strings.Contains(se, "does not download") {
+		t.Errorf("--profile with an unknown URL: exit %d %s", code, se)
+	}
+	pf := filepath.Join(t.TempDir(), "p.json")
+	os.WriteFile(pf, []byte(`{"BagIt-Profile-Info":{"BagIt-Profile-Identifier":"urn:x"},"Accept-BagIt-Version":["0.97"]}`), 0o644)
+	if code, so, _ := verify("--profile", pf, bag); code != 1 || !strings.Contains(so, "[profile-bagit-version]") || !strings.Contains(so, "[profile-identifier-differs]") {
+		t.Errorf("--profile FILE: exit %d\n%s", code, so)
+	}
+
+	// A folder bag with a discouraged label: valid, with a warning naming
+	// the file and line; --strict fails it; --json gives the code.
+	dir := unzipBag(t, bag, t.TempDir())
+	info := filepath.Join(dir, "bag-info.txt")
+	data, _ := os.ReadFile(info)
+	os.WriteFile(info, bytes.Replace(data, []byte("Bagging-Date:"), []byte("Bagging-Date :"), 1), 0o644)
+	for _, alg := range []string{"sha256", "sha512"} {
+		os.Remove(filepath.Join(dir, "tagmanifest-"+alg+".txt"))
+	}
+	code, so, _ := verify(dir)
+	if code != 0 || !strings.Contains(so, "warning: bag-info.txt line 3: \"Bagging-Date\" has white space before its colon") || !strings.Contains(so, "[label-space]") {
+		t.Errorf("warning: exit %d\n%s", code, so)
+	}
+	if code, so, _ := verify("--strict", dir); code != 1 || !strings.Contains(so, "--strict counts as problems") {
+		t.Errorf("--strict: exit %d\n%s", code, so)
+	}
+	_, so, _ = verify("--json", dir)
+	var rep struct {
+		Valid, Usable bool
+		Encoding      string `json:"tag_file_encoding"`
+		Warnings      []struct {
+			Kind, Path, Manifest string
+			Line                 int
+		}
+	}
+	if err := json.Unmarshal([]byte(so), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Valid || !rep.Usable || rep.Encoding != "UTF-8" || len(rep.Warnings) != 1 || rep.Warnings[0].Kind != "label-space" || rep.Warnings[0].Line != 3 || rep.Warnings[0].Manifest != "bag-info.txt" {
+		t.Errorf("--json: %+v\n%s", rep, so)
+	}
+
+	// The same bag as a tar.gz gives the same report.
+	tgz := filepath.Join(t.TempDir(), "cli-show.tar.gz")
+	tarGzDir(t, dir, tgz)
+	_, text, _ := verify(dir)
+	if code, so2, _ := verify(tgz); code != 0 || !strings.Contains(so2, "tar.gz bag") || strings.SplitN(so2, "\n", 2)[1] != strings.SplitN(text, "\n", 2)[1] {
+		t.Errorf("tar.gz: exit %d\n%s", code, so2)
+	}
+
+	// Without bagit.txt the bag is invalid (1), not unusable (2).
+	os.Remove(filepath.Join(dir, "bagit.txt"))
+	if code, so, se := verify(dir); code != 1 || !strings.Contains(so, "bagit.txt: missing") || !strings.Contains(so, "[no-bagit-txt]") {
+		t.Errorf("no bagit.txt: exit %d\n%s%s", code, so, se)
 	}
 }

@@ -84,6 +84,38 @@ func FuzzPercentEncoding(f *testing.F) {
 	})
 }
 
+func FuzzParseFetch(f *testing.F) {
+	f.Add("https://example.org/a%20b 12 data/a b.txt\nfile:///tmp/x - data/x\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		entries, bad := ParseFetch(text)
+		lines := len(splitLines([]byte(text)))
+		if len(entries)+len(bad) > lines {
+			t.Fatalf("%d entries and %d issues from %d lines", len(entries), len(bad), lines)
+		}
+		for _, e := range entries {
+			if e.Path == "" || e.URL == "" || e.Length < -1 || e.Line < 1 || e.Line > lines {
+				t.Fatalf("bad entry %+v", e)
+			}
+		}
+	})
+}
+
+func FuzzParseProfile(f *testing.F) {
+	for _, name := range sortedKeys(knownProfiles) {
+		data, err := profileFiles.ReadFile(knownProfiles[name])
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseProfile(data)
+		if err == nil && (p.Identifier() == "" || len(p.AcceptBagItVersion) == 0) {
+			t.Fatalf("accepted a profile without identifier or versions: %q", data)
+		}
+	})
+}
+
 // checkReport holds what any report must satisfy.
 func checkReport(t *testing.T, rep *Report, err error) {
 	if err != nil {
@@ -95,9 +127,9 @@ func checkReport(t *testing.T, rep *Report, err error) {
 	if rep.Valid != (len(rep.Problems) == 0) {
 		t.Fatalf("Valid %v with %d problems", rep.Valid, len(rep.Problems))
 	}
-	for _, p := range rep.Problems {
+	for _, p := range append(append([]Problem{}, rep.Problems...), rep.Warnings...) {
 		if p.Message == "" || p.Kind == "" {
-			t.Fatalf("problem without kind or message: %+v", p)
+			t.Fatalf("problem or warning without kind or message: %+v", p)
 		}
 	}
 }
@@ -171,4 +203,25 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	write("FuzzParseTags", "bag-info", []byte("Payload-Oxum: 12.3\r\nExternal-Description: one\r\n\ttwo\r\n no colon line\n: empty label\nBagging-Date: 2020-01-01"))
 	write("FuzzParseTags", "bagit-txt", []byte(BagItTxt))
 	write("FuzzPercentEncoding", "mixed", "data/%0a%0D%25%2")
+
+	// Forms other tools write (see conformance_test.go), as ZIP and TAR
+	// seeds: UTF-16 tag files, ./data/ paths, a complete fetch bag, a BOM in
+	// bagit.txt, a 0.95 bag with package-info.txt.
+	for i, tc := range conformanceCases() {
+		switch tc.name {
+		case "UTF-16 tag files", "manifest paths written ./data/x", "complete fetch bag", "bagit.txt with a BOM", "valid 0.95 package-info", "0.97 file listed twice with the same digest", "hidden and system files in the payload":
+		default:
+			continue
+		}
+		forms := tc.bag().writeForms(t, t.TempDir(), fmt.Sprintf("seed%d", i))
+		seed := strings.NewReplacer(" ", "-", "/", "-", ".", "").Replace(tc.name)
+		zb, _ := os.ReadFile(forms["zip"])
+		write("FuzzVerifyZip", seed, zb)
+		tb, _ := os.ReadFile(forms["tar"])
+		write("FuzzVerifyTar", seed, tb)
+	}
+	write("FuzzParseTags", "space-before-colon", []byte("\ufeffBagIt-Version : 1.0\nTag-File-Character-Encoding: UTF-8\n"))
+	write("FuzzParseManifest", "dot-slash", []byte("d41d8cd98f00b204e9800998ecf8427e  ./data/a.txt\nd41d8cd98f00b204e9800998ecf8427e  data//b.txt\n"), "md5")
+	write("FuzzParseFetch", "lines", "https://example.org/x 12 data/x\nftp://h/y - data/y z\nnot-a-url 1 data/z\nhttps://h/w -3 data/w\n")
+	write("FuzzParseProfile", "minimal", []byte(`{"BagIt-Profile-Info":{"BagIt-Profile-Identifier":"urn:x"},"Accept-BagIt-Version":["1.0"],"Serialization":"required"}`))
 }

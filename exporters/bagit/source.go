@@ -3,6 +3,7 @@ package bagit
 import (
 	"archive/tar"
 	"archive/zip"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,8 @@ type source interface {
 	kind() string
 	// root is the bag's folder name.
 	bagName() string
+	// hasData reports whether the bag has a data/ folder (perhaps empty).
+	hasData() bool
 	close() error
 }
 
@@ -101,34 +104,37 @@ func rootOf(names []string) (string, error) {
 }
 
 // collect turns an archive's regular files into entries under the root.
-func collect(names []string, sizes []int64) ([]entry, string, error) {
-	top, err := rootOf(names)
+// data reports a data/ folder, given as a folder entry or holding files.
+func collect(names []string, sizes []int64) (out []entry, top string, data bool, err error) {
+	top, err = rootOf(names)
 	if err != nil {
-		return nil, "", err
+		return nil, "", false, err
 	}
-	var out []entry
 	seen := map[string]bool{}
 	for i, n := range names {
 		clean := strings.TrimPrefix(n, "./")
 		rel, ok := strings.CutPrefix(clean, top+"/")
 		if !ok {
 			if clean == top && sizes[i] >= 0 {
-				return nil, "", unusable("%q at the archive's top level is a file; a serialized bag is one folder", top)
+				return nil, "", false, unusable("%q at the archive's top level is a file; a serialized bag is one folder", top)
 			}
 			continue
+		}
+		rel = path.Clean(rel)
+		if rel == "data" || strings.HasPrefix(rel, "data/") {
+			data = true
 		}
 		if sizes[i] < 0 {
 			continue // a folder
 		}
-		rel = path.Clean(rel)
 		if seen[rel] {
-			return nil, "", unusable("%q appears twice in the archive; which copy is the bag's is ambiguous", n)
+			return nil, "", false, unusable("%q appears twice in the archive; which copy is the bag's is ambiguous", n)
 		}
 		seen[rel] = true
 		out = append(out, entry{name: rel, full: n, size: sizes[i]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out, top, nil
+	return out, top, data, nil
 }
 
 // zipSource reads a ZIP through its central directory, without unpacking.
@@ -138,6 +144,7 @@ type zipSource struct {
 	entries []entry
 	byName  map[string]*zip.File
 	top     string
+	data    bool
 }
 
 func openZip(r io.ReaderAt, size int64, c io.Closer) (*zipSource, error) {
@@ -170,17 +177,18 @@ func openZip(r io.ReaderAt, size int64, c io.Closer) (*zipSource, error) {
 		sizes = append(sizes, int64(f.UncompressedSize64))
 		z.byName[f.Name] = f
 	}
-	all, top, err := collect(names, sizes)
+	all, top, data, err := collect(names, sizes)
 	if err != nil {
 		return nil, err
 	}
-	z.entries, z.top = all, top
+	z.entries, z.top, z.data = all, top, data
 	return z, nil
 }
 
 func (z *zipSource) files() []entry  { return z.entries }
 func (z *zipSource) kind() string    { return "zip" }
 func (z *zipSource) bagName() string { return z.top }
+func (z *zipSource) hasData() bool   { return z.data }
 func (z *zipSource) close() error {
 	if z.c != nil {
 		return z.c.Close()
@@ -204,17 +212,42 @@ func (z *zipSource) read(want []entry, fn func(entry, io.Reader) error) error {
 	return nil
 }
 
-// tarSource reads a TAR file sequentially: once to list it (skipping the
-// data), then once more for the bytes wanted.
+// tarSource reads a TAR file, or a gzip-compressed one, sequentially: once
+// to list it (skipping the data), then once more for the bytes wanted.
 type tarSource struct {
-	r       io.ReadSeeker
+	open    func() (io.Reader, error) // the stream from its start
 	c       io.Closer
+	gz      bool
 	entries []entry
 	top     string
+	data    bool
 }
 
+// openTar reads a TAR from r.
 func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
-	t := &tarSource{r: r, c: c}
+	return openTarStream(func() (io.Reader, error) {
+		_, err := r.Seek(0, io.SeekStart)
+		return r, err
+	}, c, false)
+}
+
+// openTarGz reads a gzip-compressed TAR from r, decompressing it on the fly
+// (twice: to list it, then to read it).
+func openTarGz(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
+	return openTarStream(func() (io.Reader, error) {
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return gzip.NewReader(r)
+	}, c, true)
+}
+
+func openTarStream(open func() (io.Reader, error), c io.Closer, gz bool) (*tarSource, error) {
+	t := &tarSource{open: open, c: c, gz: gz}
+	r, err := open()
+	if err != nil {
+		return nil, unusable("not a readable gzip stream: %v", err)
+	}
 	tr := tar.NewReader(r)
 	var names []string
 	var sizes []int64
@@ -248,17 +281,23 @@ func openTar(r io.ReadSeeker, c io.Closer) (*tarSource, error) {
 			return nil, unsafeEntry(h.Name, fmt.Sprintf("is not a regular file or folder (TAR type %q)", h.Typeflag))
 		}
 	}
-	all, top, err := collect(names, sizes)
+	all, top, data, err := collect(names, sizes)
 	if err != nil {
 		return nil, err
 	}
-	t.entries, t.top = all, top
+	t.entries, t.top, t.data = all, top, data
 	return t, nil
 }
 
-func (t *tarSource) files() []entry  { return t.entries }
-func (t *tarSource) kind() string    { return "tar" }
+func (t *tarSource) files() []entry { return t.entries }
+func (t *tarSource) kind() string {
+	if t.gz {
+		return "tar.gz"
+	}
+	return "tar"
+}
 func (t *tarSource) bagName() string { return t.top }
+func (t *tarSource) hasData() bool   { return t.data }
 func (t *tarSource) close() error {
 	if t.c != nil {
 		return t.c.Close()
@@ -267,14 +306,18 @@ func (t *tarSource) close() error {
 }
 
 func (t *tarSource) read(want []entry, fn func(entry, io.Reader) error) error {
-	if _, err := t.r.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
 	byFull := map[string]entry{}
 	for _, e := range want {
 		byFull[e.full] = e
 	}
-	tr := tar.NewReader(t.r)
+	if len(byFull) == 0 {
+		return nil
+	}
+	r, err := t.open()
+	if err != nil {
+		return err
+	}
+	tr := tar.NewReader(r)
 	for len(byFull) > 0 {
 		h, err := tr.Next()
 		if err == io.EOF {
@@ -302,10 +345,13 @@ type dirSource struct {
 	root    *os.Root
 	entries []entry
 	top     string
+	data    bool
 }
 
-// ignoredFile reports files that operating systems leave in folders and
-// that are not part of a bag.
+// ignoredFile reports files that operating systems leave in folders, which
+// are left out of a bag built from a folder. When a bag is verified they
+// are payload like any other file (a bag folder holding them is checked as
+// its ZIP or TAR would be).
 func ignoredFile(name string) bool {
 	b := path.Base(name)
 	return b == ".DS_Store" || b == "Thumbs.db" || strings.HasPrefix(b, "._")
@@ -316,7 +362,11 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, unusable("cannot open folder %s: %v", dir, err)
 	}
-	d := &dirSource{root: root, top: filepath.Base(filepath.Clean(dir))}
+	top := filepath.Clean(dir)
+	if abs, err := filepath.Abs(dir); err == nil {
+		top = abs // "." is named by its folder
+	}
+	d := &dirSource{root: root, top: filepath.Base(top)}
 	err = fs.WalkDir(root.FS(), ".", func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -329,12 +379,10 @@ func openDir(dir string) (*dirSource, error) {
 		case t&fs.ModeSymlink != 0:
 			return unsafeEntry(p, "is a symbolic link")
 		case t.IsDir():
+			d.data = d.data || p == "data"
 			return nil
 		case !t.IsRegular():
 			return unsafeEntry(p, "is not a regular file")
-		}
-		if ignoredFile(p) {
-			return nil
 		}
 		info, err := de.Info()
 		if err != nil {
@@ -357,6 +405,7 @@ func openDir(dir string) (*dirSource, error) {
 func (d *dirSource) files() []entry  { return d.entries }
 func (d *dirSource) kind() string    { return "folder" }
 func (d *dirSource) bagName() string { return d.top }
+func (d *dirSource) hasData() bool   { return d.data }
 func (d *dirSource) close() error    { return d.root.Close() }
 
 func (d *dirSource) read(want []entry, fn func(entry, io.Reader) error) error {
@@ -410,8 +459,11 @@ func openSource(p string) (source, string, error) {
 		}
 		return s, base, err
 	case n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
-		f.Close()
-		return nil, "", unusable("%s is compressed with gzip; unpack it to a .tar first (gunzip), then verify the .tar", p)
+		s, err := openTarGz(f, f)
+		if err != nil {
+			f.Close()
+		}
+		return s, base, err
 	}
 	f.Close()
 	return nil, "", unusable("%s is neither a ZIP, a TAR nor a folder", p)

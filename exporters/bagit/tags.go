@@ -101,32 +101,65 @@ func splitLines(data []byte) []string {
 // lines (starting with a space or tab) to the previous value with one space.
 // It returns the fields in order and one message per malformed line.
 func ParseTags(data []byte) ([]Field, []string) {
-	var fields []Field
 	var bad []string
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
 		bad = append(bad, "is not UTF-8 text")
 	}
-	for i, line := range splitLines(data) {
-		if line == "" {
+	lines, issues := scanTags(string(data))
+	for _, is := range issues {
+		bad = append(bad, fmt.Sprintf("line %d: %s", is.line, is.msg))
+	}
+	fields := make([]Field, len(lines))
+	for i, l := range lines {
+		fields[i] = Field{Label: l.label, Value: l.value}
+	}
+	return fields, bad
+}
+
+// tagLine is one field of a tag file with where it starts.
+type tagLine struct {
+	label, value string
+	line         int // 1-based line of the label
+	// spaced is set when white space stands between the label and its
+	// colon ("BagIt-Version : 1.0"), which RFC 8493 section 2.2.2 does not
+	// allow (a label ends at its colon).
+	spaced bool
+}
+
+// tagIssue is a malformed line of a tag file.
+type tagIssue struct {
+	line int
+	msg  string
+}
+
+// scanTags reads decoded tag file text into fields (labels and values
+// trimmed, continuation lines joined with one space) and the malformed
+// lines. It does not judge the fields.
+func scanTags(text string) ([]tagLine, []tagIssue) {
+	var out []tagLine
+	var bad []tagIssue
+	for i, line := range splitLines([]byte(text)) {
+		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if len(fields) == 0 {
-				bad = append(bad, fmt.Sprintf("line %d: continuation line before any label", i+1))
+			if len(out) == 0 {
+				bad = append(bad, tagIssue{i + 1, "continuation line before any label"})
 				continue
 			}
-			fields[len(fields)-1].Value += " " + strings.TrimSpace(line)
+			out[len(out)-1].value += " " + strings.TrimSpace(line)
 			continue
 		}
 		label, value, ok := strings.Cut(line, ":")
 		if !ok || strings.TrimSpace(label) == "" {
-			bad = append(bad, fmt.Sprintf("line %d: %q is not \"Label: value\"", i+1, truncate(line, 60)))
+			bad = append(bad, tagIssue{i + 1, fmt.Sprintf("%q is not \"Label: value\"", truncate(line, 60))})
 			continue
 		}
-		fields = append(fields, Field{Label: strings.TrimSpace(label), Value: strings.TrimSpace(value)})
+		trimmed := strings.TrimSpace(label)
+		out = append(out, tagLine{label: trimmed, value: strings.TrimSpace(value), line: i + 1, spaced: trimmed != label})
 	}
-	return fields, bad
+	return out, bad
 }
 
 // Get returns the first value of label (compared case-insensitively) and
@@ -192,8 +225,18 @@ func FormatManifest(sums map[string]string) []byte {
 // leading "*" before the path (written by md5sum's binary mode) is removed.
 // It returns the entries in order and one message per malformed line.
 func ParseManifest(data []byte, alg string) ([]ManifestEntry, []string) {
-	var out []ManifestEntry
+	out, issues := parseManifest(data, alg)
 	var bad []string
+	for _, is := range issues {
+		bad = append(bad, fmt.Sprintf("line %d: %s", is.line, is.msg))
+	}
+	return out, bad
+}
+
+// parseManifest is ParseManifest with the malformed lines' numbers apart.
+func parseManifest(data []byte, alg string) ([]ManifestEntry, []tagIssue) {
+	var out []ManifestEntry
+	var bad []tagIssue
 	want := 0
 	if h, err := newHash(alg); err == nil {
 		want = h.Size() * 2
@@ -205,18 +248,18 @@ func ParseManifest(data []byte, alg string) ([]ManifestEntry, []string) {
 		}
 		j := strings.IndexAny(line, " \t")
 		if j <= 0 {
-			bad = append(bad, fmt.Sprintf("line %d: %q is not \"<checksum> <path>\"", i+1, truncate(line, 60)))
+			bad = append(bad, tagIssue{i + 1, fmt.Sprintf("%q is not \"<checksum> <path>\"", truncate(line, 60))})
 			continue
 		}
 		digest := strings.ToLower(line[:j])
 		p := strings.TrimLeft(line[j:], " \t")
 		p = strings.TrimPrefix(p, "*")
 		if p == "" {
-			bad = append(bad, fmt.Sprintf("line %d: no path after the checksum", i+1))
+			bad = append(bad, tagIssue{i + 1, "no path after the checksum"})
 			continue
 		}
 		if !isHex(digest) || (want > 0 && len(digest) != want) {
-			bad = append(bad, fmt.Sprintf("line %d: %q is not a %s checksum (%d hexadecimal digits)", i+1, truncate(line[:j], 40), alg, want))
+			bad = append(bad, tagIssue{i + 1, fmt.Sprintf("%q is not a %s checksum (%d hexadecimal digits)", truncate(line[:j], 40), alg, want)})
 			continue
 		}
 		out = append(out, ManifestEntry{Path: DecodePath(p), Digest: digest, Line: i + 1})

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -362,8 +363,8 @@ func TestUnusable(t *testing.T) {
 	}{
 		{"notzip.zip", "neither a ZIP, a TAR nor a folder", []byte("hello")},
 		{"twotops.zip", "at its top level", zipOf(t, map[string]string{"a/bagit.txt": BagItTxt, "b/x": "x"}, []string{"a/bagit.txt", "b/x"})},
-		{"nobagit.zip", "no bagit.txt", zipOf(t, map[string]string{"a/data/x": "x"}, []string{"a/data/x"})},
 		{"gz.tar.gz", "gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0}},
+		{"notar.tar.gz", "TAR", gzipOf(t, []byte("plain text, not a TAR"))},
 	} {
 		p := filepath.Join(dir, tc.name)
 		os.WriteFile(p, tc.data, 0o644)
@@ -447,7 +448,7 @@ func TestVerifyEdgeCases(t *testing.T) {
 	for _, pr := range rep.Problems {
 		kinds = append(kinds, pr.Kind+":"+pr.Path)
 	}
-	if strings.Join(kinds, " ") != "bagit-txt:bagit.txt checksum:bagit.txt checksum:bagit.txt" {
+	if strings.Join(kinds, " ") != "bagit-version:bagit.txt checksum:bagit.txt checksum:bagit.txt" {
 		t.Errorf("edited bagit.txt: %v", kinds)
 	}
 	// --fast needs Payload-Oxum.
@@ -481,7 +482,7 @@ func TestVerifyEdgeCases(t *testing.T) {
 	for _, pr := range rep.Problems {
 		kinds = append(kinds, pr.Kind)
 	}
-	if strings.Join(kinds, " ") != "unsafe-path fetch manifest" {
+	if strings.Join(kinds, " ") != "unsafe-path fetch-missing manifest" {
 		t.Errorf("problems %v", rep.Problems)
 	}
 }
@@ -504,4 +505,16 @@ func TestCancel(t *testing.T) {
 	if _, _, err := exportertest.Build(t, fixtureDir(t), exportertest.Config{}, cancelled); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// gzipOf compresses data with gzip.
+func gzipOf(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
