@@ -39,7 +39,9 @@ func TestStreamEncoder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			type sub interface{ SubImage(image.Rectangle) image.Image }
+			type sub interface {
+				SubImage(image.Rectangle) image.Image
+			}
 			for y, i := 0, 0; y < tc.h; i++ {
 				n := min(tc.bands[i%len(tc.bands)], tc.h-y)
 				if err := e.WriteBand(img.(sub).SubImage(image.Rect(0, y, tc.w, y+n))); err != nil {
