@@ -103,3 +103,41 @@ func (e *StreamEncoder) Close() error {
 	e.bw.out = append(e.bw.out, 0xFF, 0xD9)
 	return e.flush()
 }
+
+// WriteTiles encodes the next rows from their coefficients: tiles are
+// FromPixels images of side-by-side pieces of one band, left to right,
+// covering the image's width, each a whole number of MCUs wide but the
+// last. The bytes are those WriteBand writes for the same pixels, and the
+// tiles can be written on their own too (WriteCrop): one transform serves
+// both.
+func (e *StreamEncoder) WriteTiles(tiles []*Image) error {
+	if e.err != nil {
+		return e.err
+	}
+	if len(tiles) == 0 {
+		return fmt.Errorf("jpegcoef: no tiles")
+	}
+	w, h := 0, tiles[0].Height
+	mw, mh := tiles[0].MCUSize()
+	for i, t := range tiles {
+		if t.Height != h || (i < len(tiles)-1 && t.Width%mw != 0) || (t.hmax == 2) == e.grey {
+			return fmt.Errorf("jpegcoef: tile %d (%dx%d) does not fit a band of %d rows", i, t.Width, t.Height, h)
+		}
+		w += t.Width
+	}
+	if w != e.width || e.rows+h > e.height || (h%mh != 0 && e.rows+h != e.height) {
+		return fmt.Errorf("jpegcoef: tiles of %dx%d at row %d of a %dx%d image", w, h, e.rows, e.width, e.height)
+	}
+	for my := 0; my < tiles[0].mcusY; my++ {
+		for _, t := range tiles {
+			t.appendScan(&e.bw, &e.pred, 0, my, t.mcusX, my+1)
+		}
+		if len(e.bw.out) >= 1<<16 {
+			if err := e.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	e.rows += h
+	return nil
+}

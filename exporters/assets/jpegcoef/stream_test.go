@@ -55,6 +55,30 @@ func TestStreamEncoder(t *testing.T) {
 			if !bytes.Equal(got.Bytes(), want.Bytes()) {
 				t.Fatalf("streamed JPEG differs (%d bytes, want %d)", got.Len(), want.Len())
 			}
+			// The same from tiles of 64 (or 32) pixels' coefficients.
+			got.Reset()
+			e, _ = NewStreamEncoder(&got, tc.w, tc.h, tc.grey, 85)
+			for y, i := 0, 0; y < tc.h; i++ {
+				n := min(tc.bands[i%len(tc.bands)], tc.h-y)
+				var tiles []*Image
+				for x := 0; x < tc.w; x += 64 {
+					m, err := FromPixels(img.(sub).SubImage(image.Rect(x, y, min(x+64, tc.w), y+n)), 85)
+					if err != nil {
+						t.Fatal(err)
+					}
+					tiles = append(tiles, m)
+				}
+				if err := e.WriteTiles(tiles); err != nil {
+					t.Fatal(err)
+				}
+				y += n
+			}
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("JPEG streamed from tiles differs (%d bytes, want %d)", got.Len(), want.Len())
+			}
 		})
 	}
 	t.Run("errors", func(t *testing.T) {
