@@ -304,7 +304,7 @@ func (s tiled) rgb(y int, row []byte) {
 
 type plainImage struct{ *image.YCbCr }
 
-func (p plainImage) size() (int, int) { return p.Bounds().Dx(), p.Bounds().Dy() }
+func (p plainImage) size() (int, int)      { return p.Bounds().Dx(), p.Bounds().Dy() }
 func (p plainImage) rgb(y int, row []byte) { ycbcrRow(p.YCbCr, y, row) }
 
 func ycbcrRow(img *image.YCbCr, y int, row []byte) {
