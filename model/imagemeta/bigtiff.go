@@ -32,7 +32,9 @@ func BigTIFFConfig(r io.Reader) (image.Config, error) {
 	var err error
 	if ra, ok := r.(io.ReaderAt); ok {
 		size := int64(1) << 62
-		if s, ok := r.(interface{ Stat() (interface{ Size() int64 }, error) }); ok {
+		if s, ok := r.(interface {
+			Stat() (interface{ Size() int64 }, error)
+		}); ok {
 			if st, err := s.Stat(); err == nil {
 				size = st.Size()
 			}
