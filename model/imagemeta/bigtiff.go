@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"io/fs"
 )
 
 // Importing this package registers BigTIFF with package image under the
@@ -32,9 +33,7 @@ func BigTIFFConfig(r io.Reader) (image.Config, error) {
 	var err error
 	if ra, ok := r.(io.ReaderAt); ok {
 		size := int64(1) << 62
-		if s, ok := r.(interface {
-			Stat() (interface{ Size() int64 }, error)
-		}); ok {
+		if s, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok { // an *os.File
 			if st, err := s.Stat(); err == nil {
 				size = st.Size()
 			}
