@@ -51,13 +51,13 @@ func main() {
 	switch *corpus {
 	case "tiff":
 		err = generateMasters(*out, []master{
-			{name: "images/scan-24mp-lzw.tif", seed: 3001, kind: "tiff-lzw", w: 6000, h: 4000},
-			{name: "images/scan-24mp.tif", seed: 3002, kind: "tiff", w: 6000, h: 4000},
-			{name: "images/scan-108mp-16bit-lzw.tif", seed: 3003, kind: "tiff16-lzw", w: 12720, h: 8480},
-			{name: "images/scan-192mp-lzw.tif", seed: 3004, kind: "tiff-lzw", w: 16000, h: 12000},
+			{name: "images/scan-24mp-lzw.tif", seed: 3001, kind: "tiff-lzw", w: 6000, h: 4000, grain: 2.5},
+			{name: "images/scan-24mp.tif", seed: 3002, kind: "tiff", w: 6000, h: 4000, grain: 2.5},
+			{name: "images/scan-108mp-16bit-lzw.tif", seed: 3003, kind: "tiff16-lzw", w: 12720, h: 8480, grain: 2.5},
+			{name: "images/scan-192mp-lzw.tif", seed: 3004, kind: "tiff-lzw", w: 16000, h: 12000, grain: 2.5},
 		})
 	case "giga":
-		err = generateMasters(*out, []master{{name: "images/map-1gp.tif", seed: 4001, kind: "giga", w: 40000, h: 25000}})
+		err = generateMasters(*out, []master{{name: "images/map-1gp.tif", seed: 4001, kind: "giga", w: 40000, h: 25000, grain: 2.5}})
 	default:
 		err = generate(*out, *n, *tiffs, *w, *h)
 	}
@@ -72,6 +72,10 @@ type master struct {
 	seed int
 	kind string // jpeg, tiff, tiff-lzw, tiff16-lzw, giga
 	w, h int    // 0: the -width and -height flags
+	// grain is the noise's standard deviation; 0 means 10, a
+	// photograph's. A scanner's is lower: the archival TIFFs use 2.5 and
+	// compress to about half with LZW, as real scans do.
+	grain float64
 }
 
 func generate(dir string, n, tiffs, w, h int) error {
@@ -130,7 +134,11 @@ func write(path string, m master) error {
 		// content, are what the memory measurement needs.
 		w, h = 8000, 5000
 	}
-	img := scene(w, h, m.seed)
+	grain := m.grain
+	if grain == 0 {
+		grain = 10 // a photograph's sensor noise
+	}
+	img := scene(w, h, m.seed, grain)
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -160,7 +168,7 @@ func write(path string, m master) error {
 // scene paints a photograph-like YCbCr 4:2:0 image: a sky-to-ground
 // gradient, soft large shapes, mid-frequency texture at several scales,
 // sharp edges, and sensor grain, all from seed.
-func scene(w, h, seed int) *image.YCbCr {
+func scene(w, h, seed int, grain float64) *image.YCbCr {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x76697472696e65))
 	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
 	octaves := []*lattice{newLattice(r, w, h, 700), newLattice(r, w, h, 160), newLattice(r, w, h, 37), newLattice(r, w, h, 9), newLattice(r, w, h, 3)}
@@ -200,7 +208,7 @@ func scene(w, h, seed int) *image.YCbCr {
 							v += b.d
 						}
 					}
-					v += g.NormFloat64() * 10 // grain
+					v += g.NormFloat64() * grain
 					row[x] = clamp(v)
 				}
 				if y%2 == 0 {
@@ -342,9 +350,9 @@ func writeTIFFOf(w io.Writer, src any, opt tiffOptions) error {
 			if opt.bits16 {
 				r := rand.New(rand.NewPCG(uint64(y), 16))
 				for _, v := range rgb {
-					s := uint16(v)*257 + uint16(r.IntN(64)) - 32
+					s := uint16(v)*257 + uint16(r.IntN(16)) - 8
 					if v == 0 {
-						s = uint16(r.IntN(32))
+						s = uint16(r.IntN(8))
 					}
 					out = binary.LittleEndian.AppendUint16(out, s)
 				}
