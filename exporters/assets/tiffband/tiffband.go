@@ -383,6 +383,29 @@ func (d *Decoder) openUnit(u int, bufs [][]byte) (*unitState, error) {
 		r := io.NewSectionReader(d.data, int64(d.offsets[p]), int64(d.counts[p]))
 		return bufio.NewReaderSize(r, 1<<20)
 	}
+	rawRow := d.Width * d.spp * d.Bits / 8
+	if !d.Tiled && bufs != nil && d.compression == compLZW {
+		// The whole strip at once, with the faster decoder.
+		rows := c.end - c.start
+		whole := getBuf(rows * rawRow)
+		n, err := lzwDecode(whole, bufs[0])
+		if err == nil && n < len(whole) {
+			err = fmt.Errorf("short data: %d of %d bytes", n, len(whole))
+		}
+		if err != nil {
+			putBuf(whole)
+			return nil, d.unitErr(u, err)
+		}
+		r := 0
+		c.row = func(dst []byte) error {
+			d.convert(dst, whole[r*rawRow:(r+1)*rawRow], d.Width)
+			if r++; r == rows {
+				putBuf(whole)
+			}
+			return nil
+		}
+		return c, nil
+	}
 	if !d.Tiled {
 		rd, err := d.decompressor(src(0))
 		if err != nil {
@@ -405,13 +428,24 @@ func (d *Decoder) openUnit(u int, bufs [][]byte) (*unitState, error) {
 	buf := make([]byte, rows*rb)
 	tileRaw := d.tileW * d.spp * d.Bits / 8
 	decodeTile := func(i int) error {
+		x0 := i * d.tileW
+		w := min(d.tileW, d.Width-x0)
+		if bufs != nil && d.compression == compLZW {
+			whole := getBuf(rows * tileRaw)
+			defer putBuf(whole)
+			if n, err := lzwDecode(whole, bufs[i]); err != nil || n < len(whole) {
+				return fmt.Errorf("tile %d: short or invalid data (%d of %d bytes): %v", pl+i, n, len(whole), err)
+			}
+			for r := 0; r < rows; r++ {
+				d.convert(buf[r*rb+x0*d.Channels:], whole[r*tileRaw:(r+1)*tileRaw], w)
+			}
+			return nil
+		}
 		rd, err := d.decompressor(src(i))
 		if err != nil {
 			return err
 		}
 		raw := make([]byte, tileRaw)
-		x0 := i * d.tileW
-		w := min(d.tileW, d.Width-x0)
 		for r := 0; r < rows; r++ {
 			if _, err := io.ReadFull(rd, raw); err != nil {
 				return fmt.Errorf("tile %d: short data: %w", pl+i, err)
@@ -454,6 +488,18 @@ func (d *Decoder) openUnit(u int, bufs [][]byte) (*unitState, error) {
 	}
 	return c, nil
 }
+
+// bufPool recycles the buffers strips and tiles are decoded into.
+var bufPool sync.Pool
+
+func getBuf(n int) []byte {
+	if b, ok := bufPool.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return make([]byte, n)
+}
+
+func putBuf(b []byte) { bufPool.Put(&b) }
 
 // decompressor returns the decompressed bytes of one strip or tile, with
 // the horizontal predictor undone row by row by convert's caller.
