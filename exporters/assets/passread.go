@@ -132,15 +132,22 @@ func (p *passReader) ReadAt(b []byte, off int64) (int, error) {
 	return total, nil
 }
 
+// Stop ends the hashing goroutines without passing the rest of the file
+// (after a failure); the digests are then incomplete.
+func (p *passReader) Stop() {
+	for _, ch := range p.sinks {
+		close(ch)
+	}
+	p.sinks = nil
+	p.wg.Wait()
+}
+
 // Finish passes the rest of the file, waits for the hashing goroutines and
 // returns the hex digests. After an error from advance the digests are
 // empty.
 func (p *passReader) Finish() (sha256, sha512, crc string, err error) {
 	err = p.advance(p.size)
-	for _, ch := range p.sinks {
-		close(ch)
-	}
-	p.wg.Wait()
+	p.Stop()
 	if err == nil {
 		err = errors.Join(p.errs...)
 	}

@@ -61,7 +61,7 @@ func (s *Store) stream(ctx context.Context, rel, abs string, f *os.File, size, m
 	finished := false
 	defer func() {
 		if !finished {
-			pass.Finish() // stop the hashing goroutines
+			pass.Stop()
 		}
 	}()
 	dec, err := tiffband.Open(f, pass, size)
