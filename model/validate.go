@@ -22,6 +22,8 @@ import (
 	_ "golang.org/x/image/webp" //
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
+
+	_ "github.com/vitrine-tools/vitrine/model/imagemeta" // BigTIFF headers
 )
 
 // DefaultMaxPixels is the largest image (width x height) accepted by default,

@@ -173,16 +173,37 @@ func (s *Store) derive(ctx interface{ Err() error }, run func(*Dir) error, dir s
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-")
+	out, err := newTempDir(filepath.Dir(dir))
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp) // after a successful rename, tmp no longer exists
-	out := &Dir{path: tmp}
+	defer out.remove()
 	if err := run(out); err != nil {
 		return nil, err
 	}
+	return s.commit(ctx, out, dir)
+}
+
+// newTempDir makes a fresh folder for a derivative in parent (which must be
+// on the cache's file system).
+func newTempDir(parent string) (*Dir, error) {
+	tmp, err := os.MkdirTemp(parent, ".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	return &Dir{path: tmp}, nil
+}
+
+// remove deletes the folder unless commit renamed it.
+func (d *Dir) remove() { os.RemoveAll(d.path) } // after a successful rename, the path no longer exists
+
+// commit lists out's files in it and renames it to dir.
+func (s *Store) commit(ctx interface{ Err() error }, out *Dir, dir string) ([]string, error) {
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	tmp := out.path
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return nil, err
 	}
 	files := out.Files()

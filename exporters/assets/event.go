@@ -30,7 +30,9 @@ type Event struct {
 	// Size is the master's size in bytes, 0 when it could not be read.
 	Size int64
 	// How says how the master was served: "cached" (its derivatives
-	// were all in the cache) or "decoded" (ImageDone, no error).
+	// were all in the cache), "decoded", or "decoded band by band" (a
+	// TIFF, see BandDeriver) followed by notes such as "; the file holds 3
+	// images, the first was used" (ImageDone, no error).
 	How string
 	// Master is the master as read, nil when Err is set (ImageDone).
 	Master *Master

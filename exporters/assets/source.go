@@ -35,6 +35,9 @@ type Source struct {
 	format string
 	// damage says what decoding repaired ("" for a sound master).
 	damage string
+	// held is the first level a Source read band by band keeps whole
+	// (levels above it were handed to BandSinks and are gone); 0 otherwise.
+	held int
 }
 
 // Damage says what decoding repaired in a damaged master (data filled with
@@ -116,6 +119,11 @@ func flatten(img image.Image) image.Image {
 	return out
 }
 
+// Held is the first level the Source holds: 0, or for a master read band by
+// band (see BandDeriver) the first level whose sides are both at most
+// HeldEdge; larger levels went by as bands and Level panics for them.
+func (s *Source) Held() int { return s.held }
+
 // Full is the whole decoded master.
 func (s *Source) Full() image.Image { return s.Level(0) }
 
@@ -134,6 +142,12 @@ func (s *Source) Level(n int) image.Image {
 }
 
 func (s *Source) level(n int) image.Image {
+	if n < s.held {
+		// A deriver asked for a level that only went by as bands: it
+		// should implement BandDeriver and use Held. The store reports
+		// the panic for this image alone.
+		panic(fmt.Sprintf("assets: level %d of a master read band by band is not kept (levels from %d are)", n, s.held))
+	}
 	for len(s.levels) <= n {
 		s.levels = append(s.levels, nil)
 	}
@@ -165,7 +179,9 @@ func (s *Source) AtLeast(w, h int) image.Image {
 		}
 		best = n
 	}
-	return s.Level(best)
+	// A master read band by band keeps only its small levels: a larger
+	// target is resampled up from the largest of them.
+	return s.Level(max(best, s.held))
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

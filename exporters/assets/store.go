@@ -39,7 +39,7 @@ import (
 
 // PipelineVersion is part of every cache key; bump it when a change to the
 // decoding or resampling code changes derivative bytes.
-const PipelineVersion = "7"
+const PipelineVersion = "8"
 
 // DefaultMaxMemory is the default budget of decoded pixels in flight: with
 // it, a build of 24-megapixel masters peaks well under 1 GiB of memory.
@@ -370,6 +370,10 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	if size == 0 {
 		return "", size, fail("the file is empty; re-export the image")
 	}
+	// A TIFF is read, hashed and decoded in one pass, band by band.
+	if done, how, err := s.stream(ctx, rel, abs, f, size, mtime, derivers); done {
+		return how, size, err
+	}
 	data, err := s.read(f, rel, size)
 	if err != nil {
 		return "", size, err
@@ -502,22 +506,36 @@ func (s *Store) read(f *os.File, rel string, size int64) ([]byte, error) {
 
 // keep writes data to the spool when Options.KeepMasters is set.
 func (s *Store) keep(rel string, data []byte) error {
+	f, err := s.spoolFile(rel)
+	if f == nil || err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// spoolFile creates the spool copy of the master at rel, nil when
+// Options.KeepMasters is not set.
+func (s *Store) spoolFile(rel string) (*os.File, error) {
 	if !s.opt.KeepMasters {
-		return nil
+		return nil, nil
 	}
 	s.mu.Lock()
 	if s.spool == "" {
 		d, err := os.MkdirTemp(s.opt.CacheDir, ".spool-")
 		if err != nil {
 			s.mu.Unlock()
-			return err
+			return nil, err
 		}
 		s.spool = d
 	}
 	p := filepath.Join(s.spool, strconv.Itoa(len(s.spooled)))
 	s.spooled[rel] = p
 	s.mu.Unlock()
-	return os.WriteFile(p, data, 0o600)
+	return os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 }
 
 // removeStaleSpools removes spool folders left by builds killed more than a

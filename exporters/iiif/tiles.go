@@ -223,6 +223,11 @@ type Pyramid struct {
 	Reencode bool
 }
 
+var (
+	_ assets.BandDeriver = Pyramid{}
+	_ assets.BandDeriver = Plain{}
+)
+
 // Key implements assets.Deriver.
 func (p Pyramid) Key() string {
 	k := fmt.Sprintf("iiif-level0/v4/tile%d/q%d", TileSize, Quality)
@@ -257,6 +262,11 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 		return img, nil
 	}
 	jobs := p.pieces()
+	if held := src.Held(); held > 0 {
+		// A master read band by band: the levels below held, and
+		// full/max, were written from the bands (StartBands).
+		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.level < held })
+	}
 	if raw, format := src.Master(); lossless && raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
 		err := createFile(dst, maxPath, func(w io.Writer) error {
@@ -289,6 +299,92 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 	})
 }
 
+// StartBands implements assets.BandDeriver: for a master read band by band,
+// the tiles of every level below info.Held are written as each band (one
+// row of tiles) goes by, and full/max from the level-0 bands, from the same
+// DCT coefficients as the level-0 tiles.
+func (py Pyramid) StartBands(ctx context.Context, info assets.BandInfo, dst *assets.Dir) (assets.BandSink, error) {
+	s := &pyramidSink{ctx: ctx, p: newPyramid(info.Width, info.Height), dst: dst}
+	return s, nil
+}
+
+type pyramidSink struct {
+	ctx  context.Context
+	p    pyramid
+	dst  *assets.Dir
+	full *bandFile
+}
+
+// bandFile is a JPEG written band by band into a file of a Dir.
+type bandFile struct {
+	f   io.WriteCloser
+	enc *assets.BandJPEG
+}
+
+func newBandFile(dst *assets.Dir, rel string, w, h int, grey bool) (*bandFile, error) {
+	f, err := dst.Create(rel)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := assets.NewBandJPEG(f, w, h, grey, Quality)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	return &bandFile{f: f, enc: enc}, nil
+}
+
+func (b *bandFile) close(rel string) error {
+	err := b.enc.Close()
+	if cerr := b.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	return nil
+}
+
+func isGrey(img image.Image) bool {
+	_, ok := img.(*image.Gray)
+	return ok
+}
+
+func (s *pyramidSink) Band(n, y0 int, img image.Image) error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	if n == 0 && s.full == nil {
+		f, err := newBandFile(s.dst, maxPath, s.p.W, s.p.H, isGrey(img))
+		if err != nil {
+			return err
+		}
+		s.full = f
+	}
+	var full *assets.BandJPEG
+	if n == 0 {
+		full = s.full.enc
+	}
+	sf := s.p.Factors[n]
+	ty := y0 / TileSize
+	lw := ceilDiv(s.p.W, sf)
+	h := img.Bounds().Dy()
+	return assets.EncodeBand(img, TileSize, Quality, full, func(tx int, b []byte) error {
+		w := min(TileSize, lw-tx*TileSize)
+		return createFile(s.dst, s.p.tilePath(3, sf, tx, ty, w, h), func(w io.Writer) error {
+			_, err := w.Write(b)
+			return err
+		})
+	})
+}
+
+func (s *pyramidSink) Finish() error {
+	if s.full == nil {
+		return nil
+	}
+	return s.full.close(maxPath)
+}
+
 // Plain is the asset deriver used with --iiif-tiles=false: the full-size
 // image and a thumbnail, both plain JPEG files with no image service.
 type Plain struct{}
@@ -299,9 +395,45 @@ const ThumbEdge = 400
 // Key implements assets.Deriver.
 func (Plain) Key() string { return fmt.Sprintf("iiif-plain/v1/thumb%d/q%d", ThumbEdge, Quality) }
 
+// StartBands implements assets.BandDeriver: full.jpg of a master read band
+// by band is written from the level-0 bands.
+func (Plain) StartBands(ctx context.Context, info assets.BandInfo, dst *assets.Dir) (assets.BandSink, error) {
+	return &plainSink{w: info.Width, h: info.Height, dst: dst}, nil
+}
+
+type plainSink struct {
+	w, h int
+	dst  *assets.Dir
+	full *bandFile
+}
+
+func (s *plainSink) Band(n, y0 int, img image.Image) error {
+	if n != 0 {
+		return nil
+	}
+	if s.full == nil {
+		f, err := newBandFile(s.dst, "full.jpg", s.w, s.h, isGrey(img))
+		if err != nil {
+			return err
+		}
+		s.full = f
+	}
+	return s.full.enc.WriteBand(img)
+}
+
+func (s *plainSink) Finish() error {
+	if s.full == nil {
+		return nil
+	}
+	return s.full.close("full.jpg")
+}
+
 // Derive implements assets.Deriver.
 func (Plain) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) error {
 	return runPool(ctx, 2, func(i int) error {
+		if i == 0 && src.Held() > 0 {
+			return nil // written from the bands
+		}
 		if i == 0 {
 			return writeJPEG(dst, "full.jpg", src.Full())
 		}

@@ -98,6 +98,10 @@ const (
 // maxEntries bounds the entries of one IFD (real files have tens).
 const maxEntries = 4096
 
+// maxValueBytes bounds the values of one entry (the strip offsets of a
+// gigapixel image stored one row per strip take 200 KB).
+const maxValueBytes = 64 << 20
+
 // File is an opened TIFF structure: its byte order, its flavour and the
 // offset of its first IFD. A File reads from its ReaderAt on demand and is
 // safe for concurrent use when the ReaderAt is.
@@ -322,7 +326,7 @@ func (f *File) ReadIFD(off int64) (*IFD, error) {
 			e.Count, field = uint64(f.Order.Uint32(b[4:])), b[8:12]
 		}
 		sz := e.Type.Size()
-		if sz == 0 || e.Count > uint64(f.size) {
+		if sz == 0 || e.Count > uint64(f.size) || e.Count > maxValueBytes/uint64(sz) {
 			continue
 		}
 		total := int64(e.Count) * int64(sz)

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"testing"
@@ -290,4 +292,36 @@ func FuzzReadIFD(f *testing.F) {
 		}
 		Orientation(data)
 	})
+}
+
+// TestBigTIFFConfig: image.DecodeConfig reads a BigTIFF's header through
+// this package's registration; decoding it whole is refused clearly.
+func TestBigTIFFConfig(t *testing.T) {
+	for _, tc := range []struct {
+		order binary.ByteOrder
+		pm    uint64
+		bits  uint64
+		model string
+	}{
+		{binary.LittleEndian, 2, 8, "rgba"},
+		{binary.BigEndian, 1, 16, "gray16"},
+	} {
+		data := build(tc.order, true, []field{
+			{tag: TagImageWidth, typ: Long, vals: []uint64{70000}},
+			{tag: TagImageLength, typ: Long8, vals: []uint64{50000}},
+			{tag: TagBitsPerSample, typ: Short, vals: []uint64{tc.bits, tc.bits, tc.bits}},
+			{tag: TagPhotometricInterpretation, typ: Short, vals: []uint64{tc.pm}},
+		})
+		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+		if err != nil || format != "tiff" || cfg.Width != 70000 || cfg.Height != 50000 {
+			t.Errorf("%v: %+v %q %v", tc.order, cfg, format, err)
+		}
+		want := map[string]color.Model{"rgba": color.RGBAModel, "gray16": color.Gray16Model}[tc.model]
+		if cfg.ColorModel != want {
+			t.Errorf("%v: colour model %v", tc.order, cfg.ColorModel)
+		}
+		if _, _, err := image.Decode(bytes.NewReader(data)); !errors.Is(err, ErrWholeBigTIFF) {
+			t.Errorf("Decode: %v", err)
+		}
+	}
 }

@@ -6,6 +6,13 @@
 //
 //	go run ./samples/gen-bench -o /tmp/bench            # 46 JPEGs + 2 + 2 TIFFs
 //	go run ./samples/gen-bench -o /tmp/bench460 -n 460 -tiffs 0
+//	go run ./samples/gen-bench -o /tmp/bench-tiff -corpus tiff   # archival TIFF masters
+//	go run ./samples/gen-bench -o /tmp/bench-giga -corpus giga   # one 1-gigapixel TIFF
+//
+// The tiff corpus is four masters as archives keep them: 24 MP 8-bit LZW,
+// 24 MP uncompressed, 108 MP 16-bit LZW (horizontal predictor, as image
+// editors write it) and 192 MP 8-bit LZW. The giga corpus is one
+// 40000 x 25000 uncompressed 8-bit TIFF (3 GB), for measuring memory.
 //
 // The same flags always give byte-identical files.
 package main
@@ -34,12 +41,27 @@ func main() {
 	tiffs := flag.Int("tiffs", 2, "number of uncompressed TIFFs, and as many LZW TIFFs")
 	w := flag.Int("width", 6000, "width of each master")
 	h := flag.Int("height", 4000, "height of each master")
+	corpus := flag.String("corpus", "", "instead of JPEGs: tiff (four archival TIFF masters) or giga (one 1-gigapixel TIFF)")
 	flag.Parse()
-	if *out == "" || *n < 0 || *tiffs < 0 || *w < 16 || *h < 16 {
+	if *out == "" || *n < 0 || *tiffs < 0 || *w < 16 || *h < 16 || (*corpus != "" && *corpus != "tiff" && *corpus != "giga") {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := generate(*out, *n, *tiffs, *w, *h); err != nil {
+	var err error
+	switch *corpus {
+	case "tiff":
+		err = generateMasters(*out, []master{
+			{name: "images/scan-24mp-lzw.tif", seed: 3001, kind: "tiff-lzw", w: 6000, h: 4000, grain: 2.5},
+			{name: "images/scan-24mp.tif", seed: 3002, kind: "tiff", w: 6000, h: 4000, grain: 2.5},
+			{name: "images/scan-108mp-16bit-lzw.tif", seed: 3003, kind: "tiff16-lzw", w: 12720, h: 8480, grain: 2.5},
+			{name: "images/scan-192mp-lzw.tif", seed: 3004, kind: "tiff-lzw", w: 16000, h: 12000, grain: 2.5},
+		})
+	case "giga":
+		err = generateMasters(*out, []master{{name: "images/map-1gp.tif", seed: 4001, kind: "giga", w: 40000, h: 25000, grain: 2.5}})
+	default:
+		err = generate(*out, *n, *tiffs, *w, *h)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen-bench:", err)
 		os.Exit(1)
 	}
@@ -48,7 +70,12 @@ func main() {
 type master struct {
 	name string
 	seed int
-	kind string // jpeg, tiff, tiff-lzw
+	kind string // jpeg, tiff, tiff-lzw, tiff16-lzw, giga
+	w, h int    // 0: the -width and -height flags
+	// grain is the noise's standard deviation; 0 means 10, a
+	// photograph's. A scanner's is lower: the archival TIFFs use 2.5 and
+	// compress to about half with LZW, as real scans do.
+	grain float64
 }
 
 func generate(dir string, n, tiffs, w, h int) error {
@@ -57,11 +84,22 @@ func generate(dir string, n, tiffs, w, h int) error {
 	}
 	var ms []master
 	for i := 1; i <= n; i++ {
-		ms = append(ms, master{fmt.Sprintf("images/plate-%03d.jpg", i), i, "jpeg"})
+		ms = append(ms, master{name: fmt.Sprintf("images/plate-%03d.jpg", i), seed: i, kind: "jpeg"})
 	}
 	for i := 1; i <= tiffs; i++ {
-		ms = append(ms, master{fmt.Sprintf("images/scan-%02d.tif", i), 1000 + i, "tiff"})
-		ms = append(ms, master{fmt.Sprintf("images/scan-%02d-lzw.tif", i), 2000 + i, "tiff-lzw"})
+		ms = append(ms, master{name: fmt.Sprintf("images/scan-%02d.tif", i), seed: 1000 + i, kind: "tiff"})
+		ms = append(ms, master{name: fmt.Sprintf("images/scan-%02d-lzw.tif", i), seed: 2000 + i, kind: "tiff-lzw"})
+	}
+	for i := range ms {
+		ms[i].w, ms[i].h = w, h
+	}
+	return generateMasters(dir, ms)
+}
+
+// generateMasters writes ms and the exhibition listing them, in parallel.
+func generateMasters(dir string, ms []master) error {
+	if err := os.MkdirAll(filepath.Join(dir, "images"), 0o755); err != nil {
+		return err
 	}
 	jobs := make(chan master)
 	errs := make(chan error, len(ms))
@@ -71,7 +109,7 @@ func generate(dir string, n, tiffs, w, h int) error {
 		go func() {
 			defer wg.Done()
 			for m := range jobs {
-				errs <- write(filepath.Join(dir, filepath.FromSlash(m.name)), m, w, h)
+				errs <- write(filepath.Join(dir, filepath.FromSlash(m.name)), m)
 			}
 		}()
 	}
@@ -89,8 +127,18 @@ func generate(dir string, n, tiffs, w, h int) error {
 	return writeYAML(filepath.Join(dir, "exhibition.yaml"), ms)
 }
 
-func write(path string, m master, w, h int) error {
-	img := scene(w, h, m.seed)
+func write(path string, m master) error {
+	w, h := m.w, m.h
+	if m.kind == "giga" {
+		// A 8000 x 5000 scene repeated: the file's bytes, not its
+		// content, are what the memory measurement needs.
+		w, h = 8000, 5000
+	}
+	grain := m.grain
+	if grain == 0 {
+		grain = 10 // a photograph's sensor noise
+	}
+	img := scene(w, h, m.seed, grain)
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -99,8 +147,10 @@ func write(path string, m master, w, h int) error {
 	switch m.kind {
 	case "jpeg":
 		err = jpeg.Encode(bw, img, &jpeg.Options{Quality: 90})
+	case "giga":
+		err = writeTIFFOf(bw, tiled{img, m.w, m.h}, tiffOptions{})
 	default:
-		err = writeTIFF(bw, img, m.kind == "tiff-lzw")
+		err = writeTIFFOf(bw, img, tiffOptions{lzw: m.kind != "tiff", bits16: m.kind == "tiff16-lzw", predictor: m.kind == "tiff16-lzw"})
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -118,7 +168,7 @@ func write(path string, m master, w, h int) error {
 // scene paints a photograph-like YCbCr 4:2:0 image: a sky-to-ground
 // gradient, soft large shapes, mid-frequency texture at several scales,
 // sharp edges, and sensor grain, all from seed.
-func scene(w, h, seed int) *image.YCbCr {
+func scene(w, h, seed int, grain float64) *image.YCbCr {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x76697472696e65))
 	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
 	octaves := []*lattice{newLattice(r, w, h, 700), newLattice(r, w, h, 160), newLattice(r, w, h, 37), newLattice(r, w, h, 9), newLattice(r, w, h, 3)}
@@ -158,7 +208,7 @@ func scene(w, h, seed int) *image.YCbCr {
 							v += b.d
 						}
 					}
-					v += g.NormFloat64() * 10 // grain
+					v += g.NormFloat64() * grain
 					row[x] = clamp(v)
 				}
 				if y%2 == 0 {
@@ -227,62 +277,162 @@ func (l *lattice) at(x, y int) float64 {
 // writeTIFF writes img as a baseline RGB TIFF (8 bits per sample, strips of
 // 64 rows), uncompressed or LZW-compressed.
 func writeTIFF(w io.Writer, img *image.YCbCr, useLZW bool) error {
-	b := img.Bounds()
-	W, H := b.Dx(), b.Dy()
+	return writeTIFFOf(w, img, tiffOptions{lzw: useLZW})
+}
+
+// tiffOptions choose how writeTIFFOf stores the pixels.
+type tiffOptions struct {
+	lzw       bool
+	bits16    bool // 16 bits per sample: each 8-bit value v becomes v*257 plus sensor-like noise in the low bits
+	predictor bool // horizontal differencing (TIFF predictor 2)
+}
+
+// pixels is what writeTIFFOf reads: an image's size and RGB rows.
+type pixels interface {
+	size() (int, int)
+	rgb(y int, row []byte) // appends nothing; fills 3*width bytes
+}
+
+func (s tiled) size() (int, int) { return s.w, s.h }
+
+// tiled repeats an image to a larger size.
+type tiled struct {
+	img  *image.YCbCr
+	w, h int
+}
+
+func (s tiled) rgb(y int, row []byte) {
+	b := s.img.Bounds()
+	src := make([]byte, 3*b.Dx())
+	ycbcrRow(s.img, y%b.Dy(), src)
+	for x := 0; x < s.w; x++ {
+		copy(row[3*x:3*x+3], src[3*(x%b.Dx()):])
+	}
+}
+
+type plainImage struct{ *image.YCbCr }
+
+func (p plainImage) size() (int, int)      { return p.Bounds().Dx(), p.Bounds().Dy() }
+func (p plainImage) rgb(y int, row []byte) { ycbcrRow(p.YCbCr, y, row) }
+
+func ycbcrRow(img *image.YCbCr, y int, row []byte) {
+	for x := 0; x < img.Bounds().Dx(); x++ {
+		c := img.YCbCrAt(x, y)
+		r, g, bl, _ := c.RGBA()
+		row[3*x], row[3*x+1], row[3*x+2] = byte(r>>8), byte(g>>8), byte(bl>>8)
+	}
+}
+
+// writeTIFFOf writes src as a baseline RGB TIFF (strips of 64 rows) with
+// the given options. Strips are made on all CPUs and written in order.
+func writeTIFFOf(w io.Writer, src any, opt tiffOptions) error {
+	var px pixels
+	switch s := src.(type) {
+	case *image.YCbCr:
+		px = plainImage{s}
+	case pixels:
+		px = s
+	}
+	W, H := px.size()
 	const rowsPerStrip = 64
-	var strips [][]byte
-	row := make([]byte, 0, W*3*rowsPerStrip)
-	for y0 := 0; y0 < H; y0 += rowsPerStrip {
-		row = row[:0]
+	bps := 1
+	if opt.bits16 {
+		bps = 2
+	}
+	nStrips := (H + rowsPerStrip - 1) / rowsPerStrip
+	strip := func(i int) []byte {
+		y0 := i * rowsPerStrip
+		rgb := make([]byte, 3*W)
+		var out []byte
 		for y := y0; y < min(H, y0+rowsPerStrip); y++ {
-			for x := 0; x < W; x++ {
-				c := img.YCbCrAt(x, y)
-				r, g, bl, _ := c.RGBA()
-				row = append(row, byte(r>>8), byte(g>>8), byte(bl>>8))
+			px.rgb(y, rgb)
+			start := len(out)
+			if opt.bits16 {
+				r := rand.New(rand.NewPCG(uint64(y), 16))
+				for _, v := range rgb {
+					s := uint16(v)*257 + uint16(r.IntN(16)) - 8
+					if v == 0 {
+						s = uint16(r.IntN(8))
+					}
+					out = binary.LittleEndian.AppendUint16(out, s)
+				}
+				if opt.predictor {
+					row := out[start:]
+					for k := len(row)/2 - 1; k >= 3; k-- {
+						v := binary.LittleEndian.Uint16(row[2*k:]) - binary.LittleEndian.Uint16(row[2*(k-3):])
+						binary.LittleEndian.PutUint16(row[2*k:], v)
+					}
+				}
+			} else {
+				out = append(out, rgb...)
+				if opt.predictor {
+					row := out[start:]
+					for k := len(row) - 1; k >= 3; k-- {
+						row[k] -= row[k-3]
+					}
+				}
 			}
 		}
-		if useLZW {
-			strips = append(strips, lzwTIFF(row))
-		} else {
-			strips = append(strips, append([]byte(nil), row...))
+		if opt.lzw {
+			return lzwTIFF(out)
+		}
+		return out
+	}
+	// Strips are made in parallel, a window at a time. Compressed strips
+	// are held until all are made (their sizes go in the IFD, written
+	// first); uncompressed ones are written as they are made.
+	offsets := make([]uint32, nStrips)
+	counts := make([]uint32, nStrips)
+	le := binary.LittleEndian
+	window := runtime.NumCPU() * 2
+	stripsData := make([][]byte, nStrips)
+	makeWindow := func(lo, hi int) {
+		var wg sync.WaitGroup
+		for i := lo; i < hi; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				stripsData[i] = strip(i)
+			}()
+		}
+		wg.Wait()
+	}
+	if opt.lzw {
+		for lo := 0; lo < nStrips; lo += window {
+			makeWindow(lo, min(nStrips, lo+window))
+		}
+		for i, sd := range stripsData {
+			counts[i] = uint32(len(sd))
+		}
+	} else {
+		for i := range counts {
+			counts[i] = uint32(min(rowsPerStrip, H-i*rowsPerStrip) * W * 3 * bps)
 		}
 	}
 	compression := uint32(1)
-	if useLZW {
+	if opt.lzw {
 		compression = 5
 	}
-	// Layout: header, strips, then the IFD and its arrays.
-	le := binary.LittleEndian
-	var buf bytes.Buffer
-	buf.WriteString("II*\x00")
-	offsets := make([]uint32, len(strips))
-	counts := make([]uint32, len(strips))
-	pos := uint32(8)
-	for i, s := range strips {
-		offsets[i], counts[i] = pos, uint32(len(s))
-		pos += uint32(len(s))
-	}
-	binary.Write(&buf, le, pos) // IFD offset
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return err
-	}
-	for _, s := range strips {
-		if _, err := w.Write(s); err != nil {
-			return err
-		}
-	}
-	const nTags = 10
-	extra := pos + 2 + nTags*12 + 4
-	bpsOff := extra
+	const nTags = 11
+	ifdOff := uint32(8)
+	ifdLen := uint32(2 + nTags*12 + 4)
+	bpsOff := ifdOff + ifdLen
 	offOff := bpsOff + 6
-	cntOff := offOff + 4*uint32(len(strips))
-	var ifd bytes.Buffer
-	binary.Write(&ifd, le, uint16(nTags))
+	cntOff := offOff + 4*uint32(nStrips)
+	pos := cntOff + 4*uint32(nStrips)
+	for i, c := range counts {
+		offsets[i] = pos
+		pos += c
+	}
+	var b bytes.Buffer
+	b.WriteString("II*\x00")
+	binary.Write(&b, le, ifdOff)
+	binary.Write(&b, le, uint16(nTags))
 	tag := func(id, typ uint16, count, value uint32) {
-		binary.Write(&ifd, le, id)
-		binary.Write(&ifd, le, typ)
-		binary.Write(&ifd, le, count)
-		binary.Write(&ifd, le, value)
+		binary.Write(&b, le, id)
+		binary.Write(&b, le, typ)
+		binary.Write(&b, le, count)
+		binary.Write(&b, le, value)
 	}
 	const short, long = 3, 4
 	tag(256, long, 1, uint32(W))
@@ -290,17 +440,36 @@ func writeTIFF(w io.Writer, img *image.YCbCr, useLZW bool) error {
 	tag(258, short, 3, bpsOff)
 	tag(259, short, 1, compression)
 	tag(262, short, 1, 2) // RGB
-	tag(273, long, uint32(len(strips)), offOff)
+	tag(273, long, uint32(nStrips), offOff)
 	tag(277, short, 1, 3)
 	tag(278, long, 1, rowsPerStrip)
-	tag(279, long, uint32(len(strips)), cntOff)
+	tag(279, long, uint32(nStrips), cntOff)
 	tag(284, short, 1, 1) // chunky
-	binary.Write(&ifd, le, uint32(0))
-	binary.Write(&ifd, le, []uint16{8, 8, 8})
-	binary.Write(&ifd, le, offsets)
-	binary.Write(&ifd, le, counts)
-	_, err := w.Write(ifd.Bytes())
-	return err
+	pred := uint32(1)
+	if opt.predictor {
+		pred = 2
+	}
+	tag(317, short, 1, pred)
+	binary.Write(&b, le, uint32(0))
+	binary.Write(&b, le, []uint16{uint16(8 * bps), uint16(8 * bps), uint16(8 * bps)})
+	binary.Write(&b, le, offsets)
+	binary.Write(&b, le, counts)
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return err
+	}
+	for lo := 0; lo < nStrips; lo += window {
+		hi := min(nStrips, lo+window)
+		if !opt.lzw {
+			makeWindow(lo, hi)
+		}
+		for i := lo; i < hi; i++ {
+			if _, err := w.Write(stripsData[i]); err != nil {
+				return err
+			}
+			stripsData[i] = nil
+		}
+	}
+	return nil
 }
 
 // lzwTIFF compresses data with TIFF's LZW: MSB-first codes of 9 to 12 bits,

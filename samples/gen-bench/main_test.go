@@ -13,7 +13,7 @@ import (
 // several strips, enough data to fill and clear the LZW table) and compares
 // them with each other and with the scene.
 func TestTIFFs(t *testing.T) {
-	img := scene(333, 150, 7)
+	img := scene(333, 150, 7, 10)
 	var plain, lz bytes.Buffer
 	if err := writeTIFF(&plain, img, false); err != nil {
 		t.Fatal(err)
@@ -50,6 +50,31 @@ func TestTIFFs(t *testing.T) {
 		got, err := io.ReadAll(lzw.NewReader(bytes.NewReader(lzwTIFF(data)), lzw.MSB, 8))
 		if err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("LZW round trip of %d bytes: %v (got %d bytes)", len(data), err, len(got))
+		}
+	}
+}
+
+// TestTIFF16 decodes a 16-bit LZW TIFF with the horizontal predictor and
+// compares its high bytes with the scene.
+func TestTIFF16(t *testing.T) {
+	img := scene(101, 70, 9, 2.5)
+	var b bytes.Buffer
+	if err := writeTIFFOf(&b, img, tiffOptions{lzw: true, bits16: true, predictor: true}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tiff.Decode(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 70; y++ {
+		for x := 0; x < 101; x++ {
+			r1, g1, b1, _ := got.At(x, y).RGBA()
+			r2, g2, b2, _ := img.At(x, y).RGBA()
+			for i, d := range []int{int(r1>>8) - int(r2>>8), int(g1>>8) - int(g2>>8), int(b1>>8) - int(b2>>8)} {
+				if d < -1 || d > 1 {
+					t.Fatalf("pixel %d,%d channel %d differs by %d", x, y, i, d)
+				}
+			}
 		}
 	}
 }

@@ -222,6 +222,19 @@ func (m *Image) WriteCrop(w io.Writer, r image.Rectangle) error {
 		blocks += (mx1 - mx0) * (my1 - my0) * c.h * c.v
 	}
 	b := make([]byte, 0, 700+blocks*24)
+	b = m.appendHeader(b, r.Dx(), r.Dy())
+	bw := bitWriter{out: b}
+	var pred [3]int32
+	m.appendScan(&bw, &pred, mx0, my0, mx1, my1)
+	bw.flush()
+	b = append(bw.out, 0xFF, 0xD9)
+	_, err := w.Write(b)
+	return err
+}
+
+// appendHeader appends SOI, JFIF, the quantization tables, SOF0 for a w x h
+// image, the standard Huffman tables and SOS to b.
+func (m *Image) appendHeader(b []byte, w, h int) []byte {
 	b = append(b, 0xFF, 0xD8)
 	b = append(b, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00)
 
@@ -255,7 +268,7 @@ func (m *Image) WriteCrop(w io.Writer, r image.Rectangle) error {
 		}
 	}
 
-	sof := []byte{8, byte(r.Dy() >> 8), byte(r.Dy()), byte(r.Dx() >> 8), byte(r.Dx()), byte(len(m.comps))}
+	sof := []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), byte(len(m.comps))}
 	for _, c := range m.comps {
 		sof = append(sof, c.id, byte(c.h<<4|c.v), byte(c.tq))
 	}
@@ -278,8 +291,12 @@ func (m *Image) WriteCrop(w io.Writer, r image.Rectangle) error {
 	sos = append(sos, 0, 63, 0)
 	b = appendSegment(b, 0xDA, sos)
 
-	bw := bitWriter{out: b}
-	var pred [3]int32
+	return b
+}
+
+// appendScan entropy-codes the MCUs [mx0, mx1) x [my0, my1) to bw, the DC
+// predictions carried in pred.
+func (m *Image) appendScan(bw *bitWriter, pred *[3]int32, mx0, my0, mx1, my1 int) {
 	for my := my0; my < my1; my++ {
 		for mx := mx0; mx < mx1; mx++ {
 			for ci := range m.comps {
@@ -298,8 +315,4 @@ func (m *Image) WriteCrop(w io.Writer, r image.Rectangle) error {
 			}
 		}
 	}
-	bw.flush()
-	b = append(bw.out, 0xFF, 0xD9)
-	_, err := w.Write(b)
-	return err
 }
