@@ -264,8 +264,9 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 	jobs := p.pieces()
 	if held := src.Held(); held > 0 {
 		// A master read band by band: the levels below held, and
-		// full/max, were written from the bands (StartBands).
-		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.level < held })
+		// full/max, were written from the bands (StartBands); the
+		// viewer widths are resampled from the levels kept.
+		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.level < held && !pc.scaled })
 	}
 	if raw, format := src.Master(); lossless && raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
