@@ -99,6 +99,8 @@ type Options struct {
 	// KeepMasters keeps a copy of every master read by Run in a spool folder
 	// inside CacheDir (removed by Close), from which OpenMaster serves it, so
 	// that a payload writer (the bag) does not read any master a second time.
+	// exporters.Run sets it when a selected exporter is an
+	// exporters.MasterReader.
 	KeepMasters bool
 	// Progress, when set, is called as Run starts, once per master as it
 	// is done (or fails), and as Run ends; see Event. Calls are serialized:

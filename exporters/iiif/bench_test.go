@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -97,14 +96,4 @@ func BenchmarkTilesVsVips(b *testing.B) {
 	b.ReportMetric(float64(oursCPU.Milliseconds())/n/mp, "vitrine-cpu-ms/MP")
 	b.ReportMetric(float64(theirsCPU.Milliseconds())/n/mp, "vips-cpu-ms/MP")
 	b.ReportMetric(float64(oursCPU)/float64(theirsCPU), "cpu-vitrine/vips")
-}
-
-// cpuTime is the user and system CPU time this process has used; on a
-// shared machine it measures work where wall time measures the queue.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -15,7 +15,9 @@
 //
 // Pixels come from the shared asset store (the Pyramid and Plain derivers),
 // whose cache keys do not contain the base URL: rebuilding with another
-// --base-url rewrites the JSON files only.
+// --base-url rewrites the JSON files only. What later formats show of the
+// output (the site's thumbnails and deep zoom) is handed on as typed data,
+// exporters.Build.IIIF, whatever the Presentation API version written.
 package iiif
 
 import (

@@ -512,16 +512,6 @@ func firstValue(rows [][]string, i int) string {
 	return ""
 }
 
-// captionHeader names the first caption column.
-func captionHeader(cols []column) string {
-	for _, c := range cols {
-		if c.field == Caption {
-			return c.header
-		}
-	}
-	return ""
-}
-
 func setText(t *model.Text, lang, v string) {
 	if *t == nil {
 		*t = model.Text{}
