@@ -591,11 +591,10 @@ func (d *Decoder) convert(dst, raw []byte, w int) {
 
 // packBits decodes PackBits (TIFF 6.0 section 9) as a stream.
 type packBits struct {
-	r    io.ByteReader
-	run  int  // bytes left in the current run
-	lit  bool // the run is literal bytes (else one byte repeated)
-	b    byte
-	done bool
+	r   io.ByteReader
+	run int  // bytes left in the current run
+	lit bool // the run is literal bytes (else one byte repeated)
+	b   byte
 }
 
 func (p *packBits) Read(out []byte) (int, error) {
