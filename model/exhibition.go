@@ -139,6 +139,9 @@ type Image struct {
 	// Path is relative to the exhibition folder, slash-separated.
 	Path  string `yaml:"path" json:"path"`
 	Label Text   `yaml:"label,omitempty" json:"label,omitempty"`
+	// Alt is this image's own text alternative (a verso, a detail), when
+	// the plate's alt does not describe it.
+	Alt Text `yaml:"alt,omitempty" json:"alt,omitempty"`
 }
 
 // Field is one extra label/value pair of metadata.

@@ -345,7 +345,7 @@ func (e *Exhibition) fill() {
 		texts = append(texts, &p.Caption, &p.Credit, &p.Alt)
 		paras = append(paras, &p.Description)
 		for j := range p.Images {
-			texts = append(texts, &p.Images[j].Label)
+			texts = append(texts, &p.Images[j].Label, &p.Images[j].Alt)
 		}
 		for j := range p.Attachments {
 			texts = append(texts, &p.Attachments[j].Label)

@@ -319,6 +319,10 @@ func (v *validator) texts(_ string, e *Exhibition, langs map[string]bool) {
 		check(b+".alt", tk(p.Alt))
 		check(b+".credit", tk(p.Credit))
 		check(b+".description", pk(p.Description))
+		for j, im := range p.Images {
+			check(fmt.Sprintf("%s.images[%d].label", b, j), tk(im.Label))
+			check(fmt.Sprintf("%s.images[%d].alt", b, j), tk(im.Alt))
+		}
 	}
 }
 

@@ -102,8 +102,9 @@ func Marshal(e *Exhibition) ([]byte, error) {
 			imm := newMap()
 			imm.str("path", im.Path)
 			imm.text("label", im.Label, lang)
+			imm.text("alt", im.Alt, lang)
 			imgs.Content = append(imgs.Content, imm.n)
-			if !im.Label.IsZero() {
+			if !im.Label.IsZero() || !im.Alt.IsZero() {
 				imgs.Style = 0
 			}
 		}

@@ -5,12 +5,13 @@
 //
 //   node run.mjs --screens DIR [--manifest URL]... [--epub URL]...
 //                [--index URL --plates N]... [--only mirador,tify,osd,uv,epub,index]
-//                [--case NAME:VIEWER:URL]...
+//                [--case NAME:VIEWER:URL]... [--book NAME:URL]...
 //
 // --manifest runs every IIIF viewer on a manifest; --case runs one viewer
 // (mirador, tify, osd, uv: URL is a manifest; epub: URL is an EPUB; index: URL
 // is an index page) under a
-// name of its own, so one run can check several outputs.
+// name of its own, so one run can check several outputs. --book reads an
+// EPUB as a book in epub.js at a page size and a phone size (caseBook).
 //
 // The viewer pages are served by this script on another loopback port than
 // the IIIF host, so CORS is really exercised. Every case fails on a page
@@ -28,7 +29,7 @@ import { caseUV, uvPage, uvPageRequest } from './uv.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const o = { manifest: [], epub: [], index: [], plates: [], cases: [], jobs: 3, screens: '', only: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 30000 };
+  const o = { manifest: [], epub: [], index: [], plates: [], cases: [], books: [], jobs: 3, screens: '', only: null, chromium: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 30000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -44,6 +45,12 @@ function parseArgs(argv) {
         const m = /^([\w.-]+):(mirador|tify|osd|uv|epub|index):(.+)$/.exec(v());
         if (!m) usage('--case wants NAME:VIEWER:URL with VIEWER one of mirador, tify, osd, uv, epub, index');
         o.cases.push({ name: m[1], viewer: m[2], url: m[3] });
+        break;
+      }
+      case '--book': {
+        const m = /^([\w.-]+):(.+)$/.exec(v());
+        if (!m) usage('--book wants NAME:URL (an EPUB)');
+        o.books.push({ name: m[1], url: m[2] });
         break;
       }
       case '--screens': o.screens = v(); break;
@@ -500,6 +507,173 @@ async function caseEPUB(ctx, pageBase, epubURL, name) {
   return { problems: problems.concat(w.errors), detail: { sections: sections.length, shown } };
 }
 
+// ---- the catalogue as a book ------------------------------------------------------
+
+// bookChecks runs in a rendered page of the book (epub.js's iframe) and
+// returns what is wrong with it as a reader would see it:
+//  - images: each shown at its own aspect ratio (within 2%);
+//  - text order: every run of text written in one direction (a text node
+//    with letters of one direction only, or digits) is read back from the
+//    screen word by word: on each line its words must stand in their
+//    logical order, left to right or right to left;
+//  - isolation: such a run whose direction is not that of its element
+//    must be isolated (unicode-bidi isolate, or a block of its own);
+//  - typography: no italic, small capitals or synthesized styles in
+//    Hangul, Han, Arabic or Hebrew text, Korean kept whole (word-break
+//    keep-all), no justified text on a phone;
+//  - the tombstone: every label level with its value, and no row split
+//    across pages or columns;
+//  - the first screen of the page shows something.
+function bookChecks(narrow) {
+  const doc = document;
+  const out = { problems: [], runs: 0, images: [], rows: 0, visible: 0 };
+  const p = (m) => { if (out.problems.length < 40) out.problems.push(m); };
+  // What the reader sees first: a paginating reader scrolls the page's
+  // columns inside the frame, so the frame's viewport is the page shown.
+  for (const e of doc.querySelectorAll('img, p, h1, h2, td, dt, dd, li')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && r.left < window.innerWidth && r.right > 0 && r.top < window.innerHeight && r.bottom > 0) out.visible++;
+  }
+  if (out.visible === 0) p('the first screen of the page is blank (its content starts on a later page)');
+  for (const img of doc.querySelectorAll('img')) {
+    const r = img.getBoundingClientRect();
+    if (!(img.naturalWidth > 0)) { p(`image ${img.getAttribute('src')} not shown`); continue; }
+    const want = img.naturalWidth / img.naturalHeight, got = r.width / r.height;
+    out.images.push({ src: img.getAttribute('src'), want: +want.toFixed(3), got: +got.toFixed(3) });
+    if (Math.abs(got / want - 1) > 0.02) p(`image ${img.getAttribute('src')} shown at ${r.width.toFixed(0)}x${r.height.toFixed(0)}, ratio ${got.toFixed(3)} instead of ${want.toFixed(3)}`);
+  }
+  const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/, LTR = /[A-Za-z\u00C0-\u02AF\u0370-\u052F\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u9FFF\uAC00-\uD7AF]/;
+  const isolated = (el, block) => {
+    for (let e = el; e && e !== block; e = e.parentElement) {
+      if (/isolate|plaintext/.test(getComputedStyle(e).unicodeBidi) || e.localName === 'bdi') return true;
+    }
+    return false;
+  };
+  const blockOf = (el) => {
+    for (let e = el; e; e = e.parentElement) if (!/^inline/.test(getComputedStyle(e).display)) return e;
+    return doc.body;
+  };
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    const s = node.data, hasR = RTL.test(s), hasL = LTR.test(s);
+    if (hasR && hasL) continue; // mixed text: the author's, read by the bidi algorithm
+    if (!hasR && !hasL && !/\d/.test(s)) continue; // punctuation and spaces
+    const el = node.parentElement;
+    if (!el || el.closest('[hidden], title, style, script')) continue;
+    const dir = hasR ? 'rtl' : 'ltr';
+    const words = [];
+    for (const m of s.matchAll(/\S+/g)) {
+      const r = doc.createRange();
+      r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+      const q = [...r.getClientRects()].find((q) => q.width > 0);
+      if (q) words.push({ w: m[0], x: q.left + q.width / 2, y: q.top + q.height / 2, h: q.height });
+    }
+    if (!words.length) continue;
+    out.runs++;
+    for (let i = 1; i < words.length; i++) {
+      const a = words[i - 1], b = words[i];
+      if (Math.abs(a.y - b.y) > a.h / 2) continue; // a new line
+      if (dir === 'ltr' ? b.x < a.x : b.x > a.x) {
+        const line = words.filter((w) => Math.abs(w.y - a.y) <= a.h / 2).sort((u, v) => u.x - v.x).map((w) => w.w).join(' ');
+        p(`"${s.trim()}" (${dir}) reads out of order on screen: "${line}" from left to right`);
+        break;
+      }
+    }
+    const block = blockOf(el);
+    if (getComputedStyle(el).direction !== dir && hasL !== hasR && !isolated(el, block)) {
+      p(`"${s.trim().slice(0, 60)}" (${dir}) in a ${getComputedStyle(el).direction} <${el.localName}> is not isolated`);
+    }
+  }
+  const noFake = /^(ko|ja|zh|ar|fa|ur|he|yi)\b/;
+  for (const el of doc.querySelectorAll('body *')) {
+    const t = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('').trim();
+    if (!t) continue;
+    const lang = (el.closest('[lang]')?.getAttribute('lang') || '').toLowerCase();
+    const cs = getComputedStyle(el);
+    if (noFake.test(lang)) {
+      if (cs.fontStyle !== 'normal') p(`<${el.localName} lang=${lang}> "${t.slice(0, 30)}" is set ${cs.fontStyle}`);
+      if (cs.fontVariantCaps && cs.fontVariantCaps !== 'normal') p(`<${el.localName} lang=${lang}> "${t.slice(0, 30)}" is set in ${cs.fontVariantCaps}`);
+      if (cs.fontSynthesis && !/none/.test(cs.fontSynthesis) && cs.fontSynthesis !== '') p(`<${el.localName} lang=${lang}> allows font-synthesis: ${cs.fontSynthesis}`);
+      if (/^(ar|fa|ur)/.test(lang) && cs.letterSpacing !== 'normal' && parseFloat(cs.letterSpacing) !== 0) p(`<${el.localName} lang=${lang}> letter-spaced (${cs.letterSpacing}): Arabic letters come apart`);
+    }
+    if (lang.startsWith('ko') && cs.wordBreak !== 'keep-all') p(`<${el.localName} lang=${lang}> word-break ${cs.wordBreak}, want keep-all`);
+    if (narrow && cs.textAlign === 'justify') p(`<${el.localName}> "${t.slice(0, 30)}" justified on a phone`);
+  }
+  for (const row of doc.querySelectorAll('dl.tombstone > div')) {
+    out.rows++;
+    const dt = row.querySelector('dt'), dd = row.querySelector('dd');
+    if (!dt || !dd) { p('a tombstone row without label or value'); continue; }
+    const first = (e) => { const r = doc.createRange(); r.selectNodeContents(e); return [...r.getClientRects()].find((q) => q.width > 0); };
+    const a = first(dt), b = first(dd);
+    if (a && b && Math.abs(a.bottom - b.bottom) > 3 && Math.abs(a.top - b.top) > 3) p(`tombstone: "${dt.textContent}" stands ${(b.top - a.top).toFixed(0)} px from the first line of its value`);
+    const rects = [...row.getClientRects()].filter((q) => q.height > 0);
+    const xs = new Set(rects.map((q) => Math.round(q.left / 50)));
+    if (xs.size > 1) p(`tombstone row "${dt.textContent}" is split across columns or pages`);
+  }
+  return out;
+}
+
+// caseBook opens an EPUB in epub.js at a page size (paginated, as a tablet
+// or e-reader shows it) and a phone size (scrolled), displays a plate (the
+// first with several images, else the first with one), the list of
+// plates, the colophon and the cover, runs bookChecks on each and
+// screenshots it as NAME-book-SIZE-PAGE.png.
+async function caseBook(ctx, pageBase, epubURL, name) {
+  const problems = [];
+  const detail = {};
+  for (const size of [{ id: 'page', w: 820, h: 1000, flow: 'paginated' }, { id: 'phone', w: 390, h: 780, flow: 'scrolled-doc' }]) {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    await page.setViewportSize({ width: size.w + 20, height: size.h + 20 });
+    await page.goto(`${pageBase}/epub.html`);
+    await page.evaluate(({ w, h }) => { const r = document.getElementById('r'); r.style.width = w + 'px'; r.style.height = h + 'px'; }, size);
+    const sections = await Promise.race([
+      page.evaluate(async ({ url, size }) => {
+        window.book = ePub(url, { openAs: 'epub' });
+        await book.ready;
+        window.rendition = book.renderTo('r', { width: size.w, height: size.h, flow: size.flow, spread: 'none' });
+        const out = [];
+        for (const item of book.spine.spineItems) {
+          const doc = await item.load(book.load.bind(book));
+          out.push({ href: item.href, imgs: doc.querySelectorAll('figure.plate-figure img, .plate-image img').length,
+            loi: !!doc.querySelector('section[*|type~="loi"]') || /plates\.xhtml$/.test(item.href),
+            colophon: !!doc.querySelector('section[*|type~="colophon"]'), cover: /cover/.test(item.href) });
+          item.unload();
+        }
+        return out;
+      }, { url: epubURL, size }),
+      sleep(opts.timeout).then(() => { throw new Error(`epub.js did not open ${epubURL} within ${opts.timeout} ms`); }),
+    ]);
+    const plate = sections.find((s) => s.imgs > 1) || sections.find((s) => s.imgs > 0);
+    const want = [['cover', sections.find((s) => s.cover)], ['plate', plate], ['plates', sections.find((s) => s.loi)], ['colophon', sections.find((s) => s.colophon)]];
+    for (const [what, s] of want) {
+      if (!s) { problems.push(`${size.id}: no ${what} page`); continue; }
+      const res = await Promise.race([
+        page.evaluate(async ({ href, narrow, checks }) => {
+          await rendition.display(href);
+          const c = rendition.getContents()[0];
+          const imgs = [...c.document.querySelectorAll('img')];
+          await Promise.all(imgs.map((i) => (i.complete ? null : new Promise((r) => { i.onload = r; i.onerror = r; }))));
+          await c.document.fonts.ready;
+          // eslint-disable-next-line no-new-func
+          return new c.window.Function(`return (${checks})(${narrow})`)();
+        }, { href: s.href, narrow: size.id === 'phone', checks: bookChecks.toString() }),
+        sleep(opts.timeout).then(() => ({ timeout: true })),
+      ]);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(opts.screens, `${name}-book-${size.id}-${what}.png`) });
+      if (res.timeout) { problems.push(`${size.id}: ${what} page ${s.href} did not render`); continue; }
+      detail[`${size.id}-${what}`] = { href: s.href, runs: res.runs, images: res.images, rows: res.rows };
+      for (const m of res.problems) problems.push(`${size.id} ${what} (${s.href}): ${m}`);
+      if (what === 'plate' && res.images.length < 1) problems.push(`${size.id}: plate page ${s.href} shows no image`);
+      if (res.runs < 1) problems.push(`${size.id}: ${what} page ${s.href}: no text read back`);
+    }
+    problems.push(...w.errors);
+    await page.close();
+  }
+  return { problems, detail };
+}
+
 async function caseIndex(ctx, judgePage, indexURL, plates, name) {
   const page = await ctx.newPage();
   const w = watch(page);
@@ -632,6 +806,7 @@ for (const e of opts.epub) {
   const name = path.basename(e, '.epub');
   if (want('epub')) run(`${name}-epub`, (ctx) => caseEPUB(ctx, pageBase, e, name));
 }
+for (const b of opts.books) run(`${b.name}-book`, (ctx) => caseBook(ctx, pageBase, b.url, b.name));
 for (let i = 0; i < opts.index.length; i++) {
   const u = opts.index[i];
   const name = new URL(u).pathname.split('/').filter(Boolean).at(-1)?.replace(/\.html$/, '') || 'root';

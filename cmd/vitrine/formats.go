@@ -38,6 +38,7 @@ func (f *formatFlags) addFlags(fs *pflag.FlagSet) {
 	f.iiif = iiif.DefaultOptions()
 	fs.StringVar(&f.epub.Lang, "epub-lang", "", "language of the EPUB catalogue, one of the exhibition's languages (default: its first); captions in the other languages are shown alongside")
 	fs.IntVar(&f.epub.MaxEdge, "epub-max-edge", epub.DefaultMaxEdge, "longest side in pixels of the images in the EPUB (never enlarged)")
+	fs.StringVar(&f.epub.CertifiedBy, "epub-certified-by", "", "who evaluated the EPUB's accessibility (a11y:certifiedBy beside its EPUB Accessibility 1.1 / WCAG 2.1 AA claim)")
 	fs.BoolVar(&f.iiif.Tiles, "iiif-tiles", f.iiif.Tiles, "IIIF: write level-0 image services with 512-pixel tiles for deep zoom; false paints plain full-size JPEGs (smaller output, no zoom service)")
 	fs.BoolVar(&f.iiif.Reencode, "iiif-reencode", f.iiif.Reencode, "IIIF: re-encode the full-size tiles and full/max of JPEG masters at quality 85 instead of cutting them losslessly at the master's quality (smaller files for masters saved at quality 95-100; slower)")
 	fs.StringVar(&f.iiifVersion, "iiif-version", "3", "IIIF: Presentation API version, 3 or 2 (2.1 manifests with Image API 2 services, for older viewers)")

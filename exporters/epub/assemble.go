@@ -26,7 +26,11 @@ func assemble(bk *book, w io.Writer) error {
 		return fmt.Errorf("stylesheet: %w", err)
 	}
 	for _, im := range bk.Images {
-		got, err := e.AddImage(im.Src, im.Name)
+		src := im.Src
+		if im.Data != nil {
+			src = "data:" + im.mediaType() + ";base64," + base64.StdEncoding.EncodeToString(im.Data)
+		}
+		got, err := e.AddImage(src, im.Name)
 		if err != nil {
 			return fmt.Errorf("image %s: %w", im.Name, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	pathpkg "path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,12 @@ type book struct {
 	Agents []bookAgent
 	Subj   []string
 	Source string
+	// Conforms is true when every image has a text alternative written
+	// for it (its own, the plate's, or the plate's caption), the one thing
+	// of EPUB Accessibility 1.1 / WCAG 2.1 AA an exhibition can miss; the
+	// rest is the same in every book and checked by Ace in the tests.
+	Conforms    bool
+	CertifiedBy string
 
 	Pages     []*page
 	Images    []*bookImage
@@ -54,9 +61,19 @@ type page struct {
 // bookImage is one image file in EPUB/images/, read from the asset store.
 type bookImage struct {
 	Name  string // plate-001-1.jpg
-	Src   string // the derivative on disk
+	Src   string // the derivative on disk, or
+	Data  []byte // the image itself (a composed cover)
+	Type  string // media type; "" is image/jpeg
 	W, H  int
 	Cover bool
+}
+
+// mediaType is the image's media type.
+func (im *bookImage) mediaType() string {
+	if im.Type != "" {
+		return im.Type
+	}
+	return "image/jpeg"
 }
 
 type tocEntry struct {
@@ -81,10 +98,12 @@ type common struct {
 	LL string
 }
 
+// figure is one image on a page. Images are placed without width and
+// height attributes: calibre sized such images to the attributes in one
+// direction and to the stylesheet in the other, squashing them.
 type figure struct {
-	Src        string
+	Src, ID    string
 	Alt, Label ltext
-	W, H       int
 }
 
 type row struct {
@@ -92,7 +111,6 @@ type row struct {
 	LabelLang string
 	Value     ltext
 	Href      string
-	After     string // shown after the value, e.g. the URI of a named licence
 }
 
 type plateRef struct {
@@ -108,6 +126,7 @@ type composer struct {
 	bk     *book
 	der    assets.Deriver
 	images map[string]*bookImage // by master path
+	shared shared
 }
 
 // compose builds the catalogue in lang. der is the deriver whose files are
@@ -144,12 +163,16 @@ func compose(b *exporters.Build, lang string, der assets.Deriver, css []byte) (*
 	if bk.Title.S == "" {
 		return nil, fmt.Errorf("the exhibition has no title: add title: to %s", ex.File)
 	}
+	bk.Conforms = true
+	if !hasAnyCreator(bk) {
+		fmt.Fprintf(b.Log, "epub: warning: no agent is a curator, author, editor or publisher, so the book names no creator and reading systems will show \"Unknown\"; add one to agents: in %s\n", ex.File)
+	}
 	c := &composer{b: b, ex: ex, x: x, bk: bk, der: der, images: map[string]*bookImage{}}
 	return bk, c.pages()
 }
 
 func (c *composer) add(file, title, tmplName string, data any) error {
-	body, err := render(tmplName, data)
+	body, err := render(c.bk.RTL, tmplName, data)
 	if err != nil {
 		return fmt.Errorf("page %s: %w", file, err)
 	}
@@ -173,31 +196,20 @@ func (c *composer) pages() error {
 	if ps := ex.AgentsWithRole("publisher"); len(ps) > 0 {
 		publisher = x.pick(ps[0].Name)
 	}
-	dates := formatDates(ex.Opening, ex.Closing, c.bk.Lang)
+	dates := formatDates(ex.Opening, ex.Closing, L, bk.LL)
+	c.shared = c.sharedRows()
 
-	// Cover: typographic, with the named plate's first image.
-	var coverFig *figure
-	if ex.Cover != "" {
-		p := ex.PlateByNumber(ex.Cover)
-		if p == nil {
-			return fmt.Errorf("cover: no plate numbered %q; set cover: to a plate number of %s", ex.Cover, ex.File)
-		}
-		if len(p.Images) == 0 {
-			fmt.Fprintf(c.b.Log, "epub: cover plate %s has no image; the cover is typographic only\n", p.Number)
-		} else {
-			f, err := c.figure(p, 0, "cover")
-			if err != nil {
-				return err
-			}
-			f.img.Cover = true
-			coverFig = &f.figure
-		}
+	// Cover: the cover plate's image, else one composed from the plates,
+	// else a typographic cover image (cover.go).
+	coverFig, err := c.cover(publisher, dates)
+	if err != nil {
+		return err
 	}
 	if err := c.add("cover.xhtml", bk.Title.S, "cover", struct {
 		common
-		Title, Subtitle, Publisher ltext
-		Dates, Year                string
-		CoverImage                 *figure
+		Title, Subtitle, Publisher, Dates ltext
+		Year                              string
+		CoverImage                        *figure
 	}{cm, bk.Title, bk.Sub, publisher, dates, bk.Date[:4], coverFig}); err != nil {
 		return err
 	}
@@ -220,11 +232,10 @@ func (c *composer) pages() error {
 	}
 	if err := c.add("title-page.xhtml", L.TitlePage+": "+bk.Title.S, "titlepage", struct {
 		common
-		Title, Subtitle, Publisher, Credit ltext
-		ParallelTitles                     []ltext
-		Dates                              string
-		People                             []people
-	}{cm, bk.Title, bk.Sub, publisher, bk.Credit, x.others(ex.Title), dates, ppl}); err != nil {
+		Title, Subtitle, Publisher, Credit, Dates ltext
+		ParallelTitles                            []ltext
+		People                                    []people
+	}{cm, bk.Title, bk.Sub, publisher, bk.Credit, dates, x.others(ex.Title), ppl}); err != nil {
 		return err
 	}
 	bk.Landmarks = append(bk.Landmarks, landmark{"titlepage", "xhtml/title-page.xhtml", L.TitlePage})
@@ -355,8 +366,9 @@ type placed struct {
 }
 
 // figure adds the derivative of image i of plate p to the book (once per
-// master) and returns how a page shows it.
-func (c *composer) figure(p *model.Plate, i int, base string) (placed, error) {
+// master) and returns how a page shows it: its own alt text and label. base
+// names the file, id is the plate's id on its page.
+func (c *composer) figure(p *model.Plate, i int, base, id string) (placed, error) {
 	im := p.Images[i]
 	bi, ok := c.images[im.Path]
 	if !ok {
@@ -373,7 +385,27 @@ func (c *composer) figure(p *model.Plate, i int, base string) (placed, error) {
 		c.images[im.Path] = bi
 		c.bk.Images = append(c.bk.Images, bi)
 	}
-	alt := c.x.pick(p.Alt)
+	alt, label := c.imageTexts(p, i)
+	return placed{figure{Src: "../images/" + bi.Name, ID: fmt.Sprintf("%s-image-%d", id, i+1), Alt: alt, Label: label}, bi}, nil
+}
+
+// imageTexts returns the alt text and the label of image i of plate p. An
+// image's own alt wins; else the plate's (or its caption, or "Plate N").
+// On a plate with several images each gets its own: an image without a
+// label is labelled "image i of n", and the plate's alt text is followed by
+// the label (recto, verso, detail), so that no two images of a plate share
+// an alt text.
+func (c *composer) imageTexts(p *model.Plate, i int) (alt, label ltext) {
+	im := p.Images[i]
+	n := len(p.Images)
+	label = c.x.pick(im.Label)
+	if label.S == "" && n > 1 {
+		label = ltext{S: fmt.Sprintf(c.bk.L.ImageOf, i+1, n), Lang: c.bk.LL}
+	}
+	if alt = c.x.pick(im.Alt); alt.S != "" {
+		return alt, label
+	}
+	alt = c.x.pick(p.Alt)
 	if alt.S == "" {
 		// Every image needs a text alternative; the caption is the best
 		// one the exhibition gives when the curator wrote no alt text.
@@ -382,8 +414,19 @@ func (c *composer) figure(p *model.Plate, i int, base string) (placed, error) {
 	}
 	if alt.S == "" {
 		alt = ltext{S: c.bk.L.Plate + " " + clean(p.Number), Lang: c.bk.LL}
+		if c.bk.Conforms {
+			fmt.Fprintf(c.b.Log, "epub: plate %s has neither alt text nor caption, so its image's text alternative is only %q and the book makes no accessibility conformance claim; add alt: to the plate in %s\n", p.Number, alt.S, c.ex.File)
+		}
+		c.bk.Conforms = false
 	}
-	return placed{figure{Src: "../images/" + bi.Name, Alt: alt, Label: c.x.pick(im.Label), W: bi.W, H: bi.H}, bi}, nil
+	if n > 1 {
+		if label.Lang == alt.Lang {
+			alt.S += " – " + label.S
+		} else {
+			alt.S += fmt.Sprintf(" (%d/%d)", i+1, n)
+		}
+	}
+	return alt, label
 }
 
 func jpegSize(path string) (int, int, error) {
@@ -404,9 +447,10 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 	x, L, bk := c.x, c.bk.L, c.bk
 	ref := c.ref(p, n)
 	base := strings.TrimSuffix(ref.File, ".xhtml")
+	id := "plate-" + idSafe(p.ID, n)
 	var figs []figure
 	for i := range p.Images {
-		f, err := c.figure(p, i, base)
+		f, err := c.figure(p, i, base, id)
 		if err != nil {
 			return ref, err
 		}
@@ -428,16 +472,19 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 	addRow(L.Place, x.untagged(p.Place), "")
 	addRow(L.Medium, x.untagged(p.Medium), "")
 	addRow(L.Dimensions, x.untagged(p.Dimensions), "")
-	credit := x.pick(p.Credit)
-	if credit.S == "" {
-		credit = bk.Credit
+	// What every plate shares (the book's credit line and rights, a note
+	// on every plate) is said once, in the colophon; a plate says only
+	// where it differs.
+	if credit := x.pick(p.Credit); credit.S != "" && credit != c.shared.credit {
+		addRow(L.Credit, credit, "")
 	}
-	addRow(L.Credit, credit, "")
-	if rights := c.ex.RightsOf(p); rights != "" {
+	if rights := c.ex.RightsOf(p); rights != "" && rights != c.shared.rights {
 		rows = append(rows, rightsRow(L.Rights, bk.LL, bk.Lang, rights))
 	}
 	for _, note := range p.Notes {
-		addRow(L.Note, x.untagged(note), "")
+		if !c.shared.notes[note] {
+			addRow(L.Note, x.untagged(note), "")
+		}
 	}
 	for _, f := range p.Metadata {
 		if strings.TrimSpace(f.Label) != "" && strings.TrimSpace(f.Value) != "" {
@@ -462,7 +509,7 @@ func (c *composer) plate(p *model.Plate, n int, cm common) (plateRef, error) {
 		OtherCaptions []ltext
 		Rows          []row
 		Description   []ltext
-	}{cm, "plate-" + idSafe(p.ID, n), clean(p.Number), figs, x.pick(p.Caption), x.others(p.Caption), rows, x.paras(p.Description)})
+	}{cm, id, clean(p.Number), figs, x.pick(p.Caption), x.others(p.Caption), rows, x.paras(p.Description)})
 	return ref, err
 }
 
@@ -508,8 +555,8 @@ func (c *composer) colophon(cm common) error {
 		}
 		rows = append(rows, row{Label: strings.Join(roles, ", "), LabelLang: bk.LL, Value: name, Href: linkable(a.Homepage)})
 	}
-	if ex.Rights != "" {
-		rows = append(rows, rightsRow(L.Rights, bk.LL, bk.Lang, ex.Rights))
+	if c.shared.rights != "" {
+		rows = append(rows, rightsRow(L.Rights, bk.LL, bk.Lang, c.shared.rights))
 	}
 	addRow(L.Identifier, plain(bk.ID), "")
 	addRow(L.Edition, plain(bk.Date), "")
@@ -547,13 +594,21 @@ func (c *composer) colophon(cm common) error {
 	for _, n := range ex.Notes {
 		notes = append(notes, x.untagged(n))
 	}
+	var shared []row
+	if c.shared.credit.S != "" && c.shared.credit != bk.Credit {
+		shared = append(shared, row{Label: L.Credit, LabelLang: bk.LL, Value: c.shared.credit})
+	}
+	for _, n := range c.shared.noteList {
+		shared = append(shared, row{Label: L.Note, LabelLang: bk.LL, Value: x.untagged(n)})
+	}
 	if err := c.add("colophon.xhtml", L.Colophon, "colophon", struct {
 		common
 		Title, Credit ltext
 		Rows          []row
 		SourceShown   bool
 		Notes         []ltext
-	}{cm, bk.Title, bk.Credit, rows, ex.Source != nil, notes}); err != nil {
+		Shared        []row
+	}{cm, bk.Title, bk.Credit, rows, ex.Source != nil, notes, shared}); err != nil {
 		return err
 	}
 	bk.TOC = append(bk.TOC, &tocEntry{Label: ltext{S: L.Colophon, Lang: bk.LL}, Href: "xhtml/colophon.xhtml"})
@@ -561,37 +616,82 @@ func (c *composer) colophon(cm common) error {
 	return nil
 }
 
-var monthsEN = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-
 // formatDates writes the exhibition's run ("9 May – 30 June 2025") for the
-// cover and title page.
-func formatDates(open, close, lang string) string {
+// cover and title page in the words of the labels L (marked with ll, the
+// labels' language when it is not the book's); labels without month names
+// write numeric dates (Korean: "2025. 5. 9. – 2025. 6. 30.").
+func formatDates(open, close string, L labels, ll string) ltext {
 	parse := func(s string) (time.Time, bool) {
 		t, err := time.Parse("2006-01-02", s)
 		return t, err == nil
 	}
 	o, okO := parse(open)
 	cl, okC := parse(close)
-	ko := strings.HasPrefix(lang, "ko")
+	numeric := len(L.Months) != 12
 	one := func(t time.Time, year bool) string {
-		if ko {
+		if numeric {
 			return fmt.Sprintf("%d. %d. %d.", t.Year(), t.Month(), t.Day())
 		}
-		s := fmt.Sprintf("%d %s", t.Day(), monthsEN[t.Month()-1])
+		s := fmt.Sprintf(L.DayMonth, t.Day(), L.Months[t.Month()-1])
 		if year {
-			s += fmt.Sprintf(" %d", t.Year())
+			s = fmt.Sprintf(L.MonthYear, s, t.Year())
 		}
 		return s
 	}
+	var s string
 	switch {
 	case okO && okC:
-		return one(o, o.Year() != cl.Year() || ko) + " – " + one(cl, true)
+		s = one(o, o.Year() != cl.Year() || numeric) + " – " + one(cl, true)
 	case okO:
-		return one(o, true)
+		s = one(o, true)
 	case okC:
-		return "– " + one(cl, true)
+		s = "– " + one(cl, true)
 	}
-	return ""
+	if s == "" {
+		return ltext{}
+	}
+	return ltext{S: s, Lang: ll}
+}
+
+// shared is what every plate of the book has in common, said once in the
+// colophon instead of on every plate.
+type shared struct {
+	credit   ltext  // the credit line of every plate (the book's, or one all plates repeat)
+	rights   string // the rights of every plate without its own
+	notes    map[string]bool
+	noteList []string // the notes every plate has, in the order of the first plate
+}
+
+// sharedRows finds what every plate has in common: the book's rights (a
+// plate with other rights says so), the book's credit line or else a credit
+// every plate repeats, and the notes on every plate of a book with more
+// than one plate.
+func (c *composer) sharedRows() shared {
+	ex := c.ex
+	sh := shared{credit: c.bk.Credit, rights: ex.Rights, notes: map[string]bool{}}
+	if sh.credit.S == "" && len(ex.Plates) > 1 {
+		first := c.x.pick(ex.Plates[0].Credit)
+		same := first.S != ""
+		for i := range ex.Plates {
+			same = same && c.x.pick(ex.Plates[i].Credit) == first
+		}
+		if same {
+			sh.credit = first
+		}
+	}
+	if len(ex.Plates) > 1 {
+		for _, n := range ex.Plates[0].Notes {
+			every := true
+			for i := range ex.Plates[1:] {
+				every = every && slices.Contains(ex.Plates[i+1].Notes, n)
+			}
+			if every && !sh.notes[n] {
+				sh.notes[n] = true
+				sh.noteList = append(sh.noteList, n)
+			}
+		}
+	}
+	return sh
 }
 
 // attachmentRows names the plate's attachments (PDF, audio, video), each

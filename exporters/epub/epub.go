@@ -40,6 +40,10 @@ type Options struct {
 	// MaxEdge is the longest side of the book's images in pixels; 0 means
 	// DefaultMaxEdge.
 	MaxEdge int
+	// CertifiedBy names who evaluated the book's accessibility, written
+	// as a11y:certifiedBy beside the conformance claim; "" writes none
+	// (vitrine cannot certify its own output).
+	CertifiedBy string
 }
 
 // Exporter writes OUT/epub/<slug>.epub.
@@ -111,6 +115,10 @@ func (e *Exporter) Export(ctx context.Context, b *exporters.Build) error {
 	bk, err := compose(b, lang, e.deriver(), catalogueCSS)
 	if err != nil {
 		return err
+	}
+	bk.CertifiedBy = clean(e.opt.CertifiedBy)
+	if bk.CertifiedBy != "" && !bk.Conforms {
+		b.Logf("epub: --epub-certified-by is not written: the book makes no conformance claim (see above)")
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -154,9 +154,14 @@ func fixup(bk *book, r io.ReaderAt, size int64, w io.Writer) error {
 			return err
 		}
 	}
-	// Images in the order they first appear; JPEG does not compress.
+	// Images in the order they first appear; JPEG does not compress, SVG
+	// (a typographic cover) does.
 	for _, im := range bk.Images {
-		if err := copyEntry(path.Join(dir, "images", im.Name), zip.Store, nil); err != nil {
+		method := zip.Store
+		if im.mediaType() != "image/jpeg" {
+			method = zip.Deflate
+		}
+		if err := copyEntry(path.Join(dir, "images", im.Name), method, nil); err != nil {
 			return err
 		}
 	}
@@ -293,7 +298,7 @@ func setPageLang(page []byte, bk *book) ([]byte, error) {
 func navDocument(bk *book) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n")
-	if err := navTmpl.Execute(&buf, bk); err != nil {
+	if err := navTmpl[bk.RTL].Execute(&buf, bk); err != nil {
 		return nil, fmt.Errorf("navigation document: %w", err)
 	}
 	buf.WriteString("\n")

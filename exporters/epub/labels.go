@@ -38,7 +38,21 @@ type labels struct {
 	Reproduction  string
 	Exhibition    string
 	PlatesInGroup string
-	Roles         map[string]string
+	// CoverOf is the alt text of a cover composed from plates ("%s" is
+	// the list of plate numbers); ImageOf names one image of a plate
+	// whose images have no labels ("%d", "%d": image i of n); OnEveryPlate
+	// heads what the colophon says once for every plate.
+	CoverOf      string
+	ImageOf      string
+	OnEveryPlate string
+	// Months are the names of the months as a date says them ("9 May"),
+	// DayMonth how a day and a month are written ("%d %s"), MonthYear how
+	// a month and its year ("%s %d"); empty Months means numeric dates
+	// (Korean: 2025. 5. 9.).
+	Months    []string
+	DayMonth  string
+	MonthYear string
+	Roles     map[string]string
 }
 
 var allLabels = map[string]labels{
@@ -54,6 +68,9 @@ var allLabels = map[string]labels{
 		Reproduction:  "Captions and dates are reproduced as written in the source, without correction; where the source is damaged or cut short, a note on the plate says so.",
 		Exhibition:    "Exhibition",
 		PlatesInGroup: "Plates in this section",
+		CoverOf:       "Cover: details of plates %s", ImageOf: "image %d of %d", OnEveryPlate: "On every plate",
+		Months:   []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		DayMonth: "%d %s", MonthYear: "%s %d",
 		Roles: map[string]string{
 			"curator": "Curator", "photographer": "Photographer", "author": "Author",
 			"editor": "Editor", "publisher": "Publisher", "provider": "Provider",
@@ -73,6 +90,7 @@ var allLabels = map[string]labels{
 		Reproduction:  "설명과 연대는 원문에 적힌 그대로 싣고 고치지 않았다. 원문이 손상되었거나 잘린 경우 해당 도판에 참고 사항으로 밝혀 두었다.",
 		Exhibition:    "전시",
 		PlatesInGroup: "이 부의 도판",
+		CoverOf:       "표지: 도판 %s의 부분", ImageOf: "이미지 %d/%d", OnEveryPlate: "모든 도판에 해당하는 사항",
 		Roles: map[string]string{
 			"curator": "큐레이터", "photographer": "사진", "author": "글",
 			"editor": "편집", "publisher": "발행처", "provider": "제공",
@@ -92,6 +110,9 @@ var allLabels = map[string]labels{
 		Reproduction:  "Les légendes et les dates sont reproduites telles qu’elles figurent dans la source, sans correction ; lorsque la source est endommagée ou tronquée, une note sur la planche le signale.",
 		Exhibition:    "Exposition",
 		PlatesInGroup: "Planches de cette section",
+		CoverOf:       "Couverture : détails des planches %s", ImageOf: "image %d sur %d", OnEveryPlate: "Pour toutes les planches",
+		Months:   []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+		DayMonth: "%d %s", MonthYear: "%s %d",
 		Roles: map[string]string{
 			"curator": "Commissariat", "photographer": "Photographie", "author": "Texte",
 			"editor": "Direction d’ouvrage", "publisher": "Édition", "provider": "Mise à disposition",
@@ -111,6 +132,9 @@ var allLabels = map[string]labels{
 		Reproduction:  "Bildunterschriften und Datierungen sind so wiedergegeben, wie sie in der Quelle stehen, ohne Korrektur; wo die Quelle beschädigt oder gekürzt ist, vermerkt dies eine Anmerkung bei der Tafel.",
 		Exhibition:    "Ausstellung",
 		PlatesInGroup: "Tafeln dieses Abschnitts",
+		CoverOf:       "Umschlag: Details der Tafeln %s", ImageOf: "Bild %d von %d", OnEveryPlate: "Für alle Tafeln",
+		Months:   []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+		DayMonth: "%d. %s", MonthYear: "%s %d",
 		Roles: map[string]string{
 			"curator": "Kuratierung", "photographer": "Fotografie", "author": "Text",
 			"editor": "Redaktion", "publisher": "Herausgabe", "provider": "Bereitstellung",
@@ -130,11 +154,36 @@ var allLabels = map[string]labels{
 		Reproduction:  "Las leyendas y las fechas se reproducen tal como aparecen en la fuente, sin corrección; cuando la fuente está dañada o incompleta, una nota en la lámina lo indica.",
 		Exhibition:    "Exposición",
 		PlatesInGroup: "Láminas de esta sección",
+		CoverOf:       "Cubierta: detalles de las láminas %s", ImageOf: "imagen %d de %d", OnEveryPlate: "Para todas las láminas",
+		Months:   []string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+		DayMonth: "%d de %s", MonthYear: "%s de %d",
 		Roles: map[string]string{
 			"curator": "Comisariado", "photographer": "Fotografía", "author": "Texto",
 			"editor": "Edición", "publisher": "Editorial", "provider": "Cesión",
 			"lender": "Préstamo", "contributor": "Colaboración", "translator": "Traducción",
 			"designer": "Diseño",
+		},
+	},
+	"ar": {
+		Lang: "ar", Contents: "المحتويات", Landmarks: "معالم الكتاب", Cover: "الغلاف",
+		TitlePage: "صفحة العنوان", Introduction: "مقدمة", ListOfPlates: "قائمة اللوحات",
+		Colophon: "بيانات النشر", Plate: "لوحة", Number: "الرقم", Caption: "التعليق", Date: "التاريخ",
+		Creator: "المُنشئ", Place: "المكان", Medium: "الخامة", Dimensions: "الأبعاد",
+		Credit: "الإسناد", Rights: "الحقوق", Note: "ملاحظة",
+		NoImage:   "لا تتضمن هذه اللوحة صورة؛ ويُورَد تعليقها كما سُجِّل.",
+		Publisher: "الناشر", Credits: "المساهمون", Identifier: "المعرّف", Edition: "تاريخ الطبعة",
+		Source: "المصدر", Retrieved: "استُرجع في", MadeWith: "أُنتج باستخدام",
+		Reproduction:  "تُنقل التعليقات والتواريخ كما وردت في المصدر دون تصحيح؛ وحيثما كان المصدر تالفًا أو مبتورًا، تشير ملاحظة على اللوحة إلى ذلك.",
+		Exhibition:    "المعرض",
+		PlatesInGroup: "لوحات هذا القسم",
+		CoverOf:       "الغلاف: تفاصيل من اللوحات %s", ImageOf: "الصورة %d من %d", OnEveryPlate: "ما يخص جميع اللوحات",
+		Months:   []string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+		DayMonth: "%d %s", MonthYear: "%s %d",
+		Roles: map[string]string{
+			"curator": "القيّم", "photographer": "التصوير", "author": "النص",
+			"editor": "التحرير", "publisher": "الناشر", "provider": "المزوّد",
+			"lender": "الإعارة", "contributor": "المساهمة", "translator": "الترجمة",
+			"designer": "التصميم",
 		},
 	},
 }

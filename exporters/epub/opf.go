@@ -2,12 +2,14 @@ package epub
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // Roles of the exhibition's agents as MARC relator codes, for
 // <meta property="role" scheme="marc:relators">. Agents with a creator role
-// are dc:creator, the others dc:contributor; publishers are dc:publisher.
+// are dc:creator, the others dc:contributor; publishers are dc:publisher,
+// and also dc:creator when no agent has a creator role.
 var (
 	creatorRoles = map[string]string{"author": "aut", "curator": "cur", "editor": "edt"}
 	otherRoles   = map[string]string{"photographer": "pht", "translator": "trl", "designer": "dsr", "provider": "prv", "contributor": "ctb"}
@@ -17,6 +19,12 @@ var (
 // see the images or needs to navigate by structure. It states facts about
 // every book vitrine writes; it is not a conformance claim.
 const accessibilitySummary = "Every image has a short text alternative, and every plate has its full caption and a record (number, date, creator, medium, dimensions, credit, rights) as text, so the catalogue can be read without the images. Pages are marked with their language, and the book can be navigated by a table of contents of sections and plates, a list of plates and landmarks. Text can be resized and restyled. There are no flashing, sound or motion hazards."
+
+// conformsTo is the conformance claim of EPUB Accessibility 1.1 that the
+// books meet: every page and the package are checked by DAISY Ace in the
+// tests (no violation), and each exhibition is checked for text
+// alternatives when it is built (book.Conforms).
+const conformsTo = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 // itemID makes a manifest id (an XML NCName) from a file name inside the
 // package: "xhtml/plate-001.xhtml" becomes "xhtml-plate-001".
@@ -49,6 +57,13 @@ func packageDocument(bk *book) []byte {
 		p("    <dc:language>%s</dc:language>\n", t(l))
 	}
 	nc, nb := 0, 0
+	pubCreates := !hasCreator(bk)
+	// Reading systems take as the book's author a dc:creator whose role is
+	// aut (calibre: or edt), or one with no role at all; a curator (cur)
+	// or publisher (pbl) with its role is shown as "Unknown". Without an
+	// author or editor, the curators (else the publisher) stand in as the
+	// author: written without a role.
+	standIn := !hasRole(bk, "author", "editor")
 	for _, a := range bk.Agents {
 		if a.Name.S == "" {
 			continue
@@ -64,7 +79,14 @@ func packageDocument(bk *book) []byte {
 				creator = true
 			} else if c, ok := otherRoles[r]; ok {
 				codes = append(codes, c)
+			} else if r == "publisher" && pubCreates {
+				// No curator, author or editor: the publisher is the
+				// book's creator, so that shelves do not say "Unknown".
+				creator = true
 			}
+		}
+		if creator && standIn {
+			codes = nil
 		}
 		var id string
 		switch {
@@ -132,6 +154,12 @@ func packageDocument(bk *book) []byte {
 		sumLang = " xml:lang=\"en\""
 	}
 	p("    <meta property=\"schema:accessibilitySummary\"%s>%s</meta>\n", sumLang, t(accessibilitySummary))
+	if bk.Conforms {
+		p("    <meta property=\"dcterms:conformsTo\">%s</meta>\n", conformsTo)
+		if bk.CertifiedBy != "" {
+			p("    <meta property=\"a11y:certifiedBy\">%s</meta>\n", t(bk.CertifiedBy))
+		}
+	}
 	for _, im := range bk.Images {
 		if im.Cover {
 			// EPUB 2 readers find the cover image by this meta.
@@ -152,7 +180,7 @@ func packageDocument(bk *book) []byte {
 		if im.Cover {
 			props = " properties=\"cover-image\""
 		}
-		p("    <item id=\"%s\" href=\"%s\" media-type=\"image/jpeg\"%s/>\n", itemID(h), t(h), props)
+		p("    <item id=\"%s\" href=\"%s\" media-type=\"%s\"%s/>\n", itemID(h), t(h), im.mediaType(), props)
 	}
 	p("  </manifest>\n")
 	ppd := ""
@@ -198,9 +226,10 @@ func ncxDocument(bk *book) []byte {
 	p("    <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n")
 	p("  </head>\n")
 	p("  <docTitle><text>%s</text></docTitle>\n", t(bk.Title.S))
+	pubCreates := !hasCreator(bk)
 	for _, a := range bk.Agents {
 		for _, r := range a.Roles {
-			if _, ok := creatorRoles[r]; ok && a.Name.S != "" {
+			if _, ok := creatorRoles[r]; (ok || pubCreates && r == "publisher") && a.Name.S != "" {
 				p("  <docAuthor><text>%s</text></docAuthor>\n", t(a.Name.S))
 				break
 			}
@@ -222,4 +251,41 @@ func ncxDocument(bk *book) []byte {
 	walk(bk.TOC, "    ")
 	p("  </navMap>\n</ncx>\n")
 	return []byte(b.String())
+}
+
+// hasCreator reports whether an agent of the book has a creator role
+// (curator, author, editor). Without one, the publisher is the creator.
+func hasCreator(bk *book) bool {
+	for _, a := range bk.Agents {
+		for _, r := range a.Roles {
+			if _, ok := creatorRoles[r]; ok && a.Name.S != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasRole reports whether an agent of the book has one of the roles.
+func hasRole(bk *book, roles ...string) bool {
+	for _, a := range bk.Agents {
+		for _, r := range a.Roles {
+			if slices.Contains(roles, r) && a.Name.S != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasAnyCreator reports whether the package document names a creator.
+func hasAnyCreator(bk *book) bool {
+	for _, a := range bk.Agents {
+		for _, r := range a.Roles {
+			if _, ok := creatorRoles[r]; (ok || r == "publisher") && a.Name.S != "" {
+				return true
+			}
+		}
+	}
+	return false
 }

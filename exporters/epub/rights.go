@@ -48,7 +48,8 @@ func rightsName(uri string) string {
 }
 
 // rightsRow is the tombstone and colophon row of a rights URI: its name,
-// linked, with the URI itself after it so that it survives printing.
+// linked to the URI (the raw URI, which breaks mid-word on a phone, is not
+// printed beside it); a URI vitrine cannot name is shown as it is, linked.
 func rightsRow(label, labelLang, bookLang, uri string) row {
 	r := row{Label: label, LabelLang: labelLang, Href: linkable(uri)}
 	if name := rightsName(uri); name != "" {
@@ -56,7 +57,6 @@ func rightsRow(label, labelLang, bookLang, uri string) row {
 		if !strings.HasPrefix(bookLang, "en") {
 			r.Value.Lang = "en"
 		}
-		r.After = clean(uri)
 	} else {
 		r.Value = plain(uri)
 	}

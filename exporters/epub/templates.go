@@ -11,71 +11,82 @@ import (
 // html/template escapes every value for its context (&, <, quotes in text
 // and attributes; URLs in href and src), so no caption, title or name can be
 // inserted into the XHTML unescaped. The one trusted value, {{la tag}}, is
-// made by langAttrs from a checked language tag. Markup here must be
+// made by langAttrs and textAttrs from a checked language tag.
+//
+// Direction: a page takes the book's direction from its html element. Text
+// in another language carries lang, xml:lang and the dir of that language
+// ({{la tag}}, {{lt text}}), and a value with no letters at all (a date
+// 2025-05-01, a number 1972.3.1) dir="ltr", so that every run of text in the
+// other direction is isolated (dir on an element isolates it; an EPUB
+// style sheet may not set unicode-bidi) and numbers and date ranges
+// keep their order in a right-to-left book. Markup here must be
 // well-formed XHTML: void elements are self-closed and no HTML-only
 // entities (&nbsp;) are used.
 const pageTemplates = `
 {{define "cover"}}<section class="cover{{if not .CoverImage}} cover-typographic{{end}}" aria-label="{{.L.Cover}}"{{la .LL}}>
-{{if .CoverImage}}<div class="cover-image"><img role="doc-cover" src="{{.CoverImage.Src}}" alt="{{.CoverImage.Alt.S}}"{{la .CoverImage.Alt.Lang}} width="{{.CoverImage.W}}" height="{{.CoverImage.H}}"/></div>
+{{if .CoverImage}}<div class="cover-image"><img role="doc-cover" src="{{.CoverImage.Src}}" alt="{{.CoverImage.Alt.S}}"{{lt .CoverImage.Alt}}/></div>
 {{end}}<div class="cover-text">
-<p class="cover-title" dir="auto"{{la .Title.Lang}}>{{.Title.S}}</p>
-{{with .Subtitle.S}}<p class="cover-subtitle" dir="auto"{{la $.Subtitle.Lang}}>{{.}}</p>
-{{end}}{{with .Dates}}<p class="cover-dates">{{.}}</p>
-{{end}}{{with .Publisher.S}}<p class="cover-publisher" dir="auto"{{la $.Publisher.Lang}}>{{.}}</p>
-{{end}}<p class="cover-year">{{.Year}}</p>
+<p class="cover-title"{{lt .Title}}>{{.Title.S}}</p>
+{{with .Subtitle.S}}<p class="cover-subtitle"{{lt $.Subtitle}}>{{.}}</p>
+{{end}}{{with .Dates.S}}<p class="cover-dates"{{lt $.Dates}}>{{.}}</p>
+{{end}}{{with .Publisher.S}}<p class="cover-publisher"{{lt $.Publisher}}>{{.}}</p>
+{{end}}<p class="cover-year"{{lt .Year}}>{{.Year}}</p>
 </div>
 </section>{{end}}
 
 {{define "titlepage"}}<section class="titlepage" epub:type="titlepage">
-<h1 class="book-title" dir="auto"{{la .Title.Lang}}>{{.Title.S}}</h1>
-{{with .Subtitle.S}}<p class="book-subtitle" dir="auto"{{la $.Subtitle.Lang}}>{{.}}</p>
-{{end}}{{range .ParallelTitles}}<p class="parallel-title" dir="auto"{{la .Lang}}>{{.S}}</p>
-{{end}}{{with .Dates}}<p class="book-dates">{{.}}</p>
+<h1 class="book-title"{{lt .Title}}>{{.Title.S}}</h1>
+{{with .Subtitle.S}}<p class="book-subtitle"{{lt $.Subtitle}}>{{.}}</p>
+{{end}}{{range .ParallelTitles}}<p class="parallel-title"{{lt .}}>{{.S}}</p>
+{{end}}{{with .Dates.S}}<p class="book-dates"{{lt $.Dates}}>{{.}}</p>
 {{end}}{{if .People}}<dl class="people">
-{{range .People}}<dt{{la $.LL}}>{{.Role}}</dt>{{range .Names}}<dd dir="auto"{{la .Lang}}>{{.S}}</dd>{{end}}
+{{range .People}}<dt{{la $.LL}}>{{.Role}}</dt>{{range .Names}}<dd{{lt .}}>{{.S}}</dd>{{end}}
 {{end}}</dl>
 {{end}}<div class="imprint">
-{{with .Publisher.S}}<p class="publisher" dir="auto"{{la $.Publisher.Lang}}>{{.}}</p>
-{{end}}{{with .Credit.S}}<p class="credit-line" dir="auto"{{la $.Credit.Lang}}>{{.}}</p>
+{{with .Publisher.S}}<p class="publisher"{{lt $.Publisher}}>{{.}}</p>
+{{end}}{{with .Credit.S}}<p class="credit-line"{{lt $.Credit}}>{{.}}</p>
 {{end}}</div>
 </section>{{end}}
 
 {{define "introduction"}}<section class="introduction" epub:type="introduction" role="doc-introduction" aria-labelledby="introduction-h">
 <h1 id="introduction-h"{{la .LL}}>{{.L.Introduction}}</h1>
-{{with .Summary.S}}<p class="summary" dir="auto"{{la $.Summary.Lang}}>{{.}}</p>
-{{end}}{{range .Intro}}<p dir="auto"{{la .Lang}}>{{.S}}</p>
+{{with .Summary.S}}<p class="summary"{{lt $.Summary}}>{{.}}</p>
+{{end}}{{range .Intro}}<p{{lt .}}>{{.S}}</p>
 {{end}}</section>{{end}}
 
 {{define "section"}}<section class="part" epub:type="chapter" role="doc-chapter" aria-labelledby="{{.ID}}-h">
-<h1 id="{{.ID}}-h" dir="auto"{{la .Title.Lang}}>{{.Title.S}}</h1>
-{{range .OtherTitles}}<p class="parallel-title" dir="auto"{{la .Lang}}>{{.S}}</p>
-{{end}}{{range .Intro}}<p dir="auto"{{la .Lang}}>{{.S}}</p>
+<h1 id="{{.ID}}-h"{{lt .Title}}>{{.Title.S}}</h1>
+{{range .OtherTitles}}<p class="parallel-title"{{lt .}}>{{.S}}</p>
+{{end}}{{range .Intro}}<p{{lt .}}>{{.S}}</p>
 {{end}}{{if .Plates}}<h2 class="plates-in"{{la $.LL}}>{{$.L.PlatesInGroup}}</h2>
 <ol class="plate-list">
-{{range .Plates}}<li><span class="no"{{la $.LL}}>{{$.L.Plate}} {{.Number}}</span><a href="{{.File}}" dir="auto"{{la .Short.Lang}}>{{.Short.S}}</a></li>
+{{range .Plates}}<li><span class="no"{{la $.LL}}>{{$.L.Plate}} <span{{lt .Number}}>{{.Number}}</span></span> <a href="{{.File}}"{{lt .Short}}>{{.Short.S}}</a></li>
 {{end}}</ol>
 {{end}}</section>{{end}}
 
 {{define "plate"}}<section class="plate" id="{{.ID}}" aria-labelledby="{{.ID}}-h">
-<h1 id="{{.ID}}-h" class="plate-heading"><span{{la $.LL}}>{{$.L.Plate}}</span> {{.Number}}</h1>
+<h1 id="{{.ID}}-h" class="plate-heading"><span{{la $.LL}}>{{$.L.Plate}}</span> <span class="plate-no"{{lt .Number}}>{{.Number}}</span></h1>
 {{if .Figures}}<figure class="plate-figure"{{if .Caption.S}} aria-labelledby="{{.ID}}-cap"{{end}}>
-{{range .Figures}}<div class="plate-image"><img src="{{.Src}}" alt="{{.Alt.S}}"{{la .Alt.Lang}} width="{{.W}}" height="{{.H}}"/>{{if .Label.S}}<p class="image-label" dir="auto"{{la .Label.Lang}}>{{.Label.S}}</p>{{end}}</div>
-{{end}}<figcaption class="caption">
+{{range .Figures}}{{if .Label.S}}<figure class="plate-image" id="{{.ID}}"><img src="{{.Src}}" alt="{{.Alt.S}}"{{lt .Alt}}/><figcaption class="image-label"{{lt .Label}}>{{.Label.S}}</figcaption></figure>
+{{else}}<div class="plate-image"><img src="{{.Src}}" alt="{{.Alt.S}}"{{lt .Alt}}/></div>
+{{end}}{{end}}<figcaption class="caption">
 {{template "caption" .}}</figcaption>
 </figure>
 {{else}}<div class="caption no-figure">
 {{template "caption" .}}<p class="no-image"{{la $.LL}}>{{$.L.NoImage}}</p>
 </div>
-{{end}}<dl class="tombstone">
-{{range .Rows}}<dt{{la .LabelLang}}>{{.Label}}</dt><dd{{la .Value.Lang}}><span dir="auto">{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}</span>{{with .After}} <span class="uri" dir="ltr">{{.}}</span>{{end}}</dd>
-{{end}}</dl>
+{{end}}{{template "rows" .Rows}}
 {{if .Description}}<div class="description">
-{{range .Description}}<p dir="auto"{{la .Lang}}>{{.S}}</p>
+{{range .Description}}<p{{lt .}}>{{.S}}</p>
 {{end}}</div>
 {{end}}</section>{{end}}
 
-{{define "caption"}}{{with .Caption.S}}<p class="caption-main" id="{{$.ID}}-cap" dir="auto"{{la $.Caption.Lang}}>{{.}}</p>
-{{end}}{{range .OtherCaptions}}<p class="caption-alt" dir="auto"{{la .Lang}}>{{.S}}</p>
+{{define "rows"}}<dl class="tombstone">
+{{range .}}<div class="row"><dt{{la .LabelLang}}>{{.Label}}</dt><dd{{lt .Value}}>{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}</dd></div>
+{{end}}</dl>{{end}}
+
+{{define "caption"}}{{with .Caption.S}}<p class="caption-main" id="{{$.ID}}-cap"{{lt $.Caption}}>{{.}}</p>
+{{end}}{{range .OtherCaptions}}<p class="caption-alt"{{lt .}}>{{.S}}</p>
 {{end}}{{end}}
 
 {{define "plates"}}<section class="list-of-plates" epub:type="loi" aria-labelledby="loi-h">
@@ -83,29 +94,39 @@ const pageTemplates = `
 <table class="plates">
 <thead><tr><th scope="col"{{la .LL}}>{{.L.Number}}</th><th scope="col"{{la .LL}}>{{.L.Caption}}</th><th scope="col"{{la .LL}}>{{.L.Date}}</th></tr></thead>
 <tbody>
-{{range .Plates}}<tr><td class="no">{{.Number}}</td><td dir="auto"{{la .Short.Lang}}><a href="{{.File}}">{{.Short.S}}</a></td><td dir="auto"{{la .Date.Lang}}>{{.Date.S}}</td></tr>
+{{range .Plates}}<tr><td class="no"{{lt .Number}}>{{.Number}}</td><td{{lt .Short}}><a href="{{.File}}">{{.Short.S}}</a></td><td class="date"{{lt .Date}}>{{.Date.S}}</td></tr>
 {{end}}</tbody>
 </table>
 </section>{{end}}
 
 {{define "colophon"}}<section class="colophon" epub:type="colophon" role="doc-colophon" aria-labelledby="colophon-h">
 <h1 id="colophon-h"{{la .LL}}>{{.L.Colophon}}</h1>
-<p class="colophon-title" dir="auto"{{la .Title.Lang}}>{{.Title.S}}</p>
-{{with .Credit.S}}<p class="credit-line" dir="auto"{{la $.Credit.Lang}}>{{.}}</p>
-{{end}}<dl class="colophon-data">
-{{range .Rows}}<dt{{la .LabelLang}}>{{.Label}}</dt><dd{{la .Value.Lang}}><span dir="auto">{{if .Href}}<a href="{{.Href}}">{{.Value.S}}</a>{{else}}{{.Value.S}}{{end}}</span>{{with .After}} <span class="uri" dir="ltr">{{.}}</span>{{end}}</dd>
-{{end}}</dl>
+<p class="colophon-title"{{lt .Title}}>{{.Title.S}}</p>
+{{with .Credit.S}}<p class="credit-line"{{lt $.Credit}}>{{.}}</p>
+{{end}}{{template "rows" .Rows}}
 {{if .SourceShown}}<p class="reproduction"{{la .LL}}>{{.L.Reproduction}}</p>
-{{end}}{{range .Notes}}<p class="note" dir="auto"{{la .Lang}}>{{.S}}</p>
+{{end}}{{range .Notes}}<p class="note"{{lt .}}>{{.S}}</p>
+{{end}}{{if .Shared}}<h2 class="on-every-plate"{{la .LL}}>{{.L.OnEveryPlate}}</h2>
+{{template "rows" .Shared}}
 {{end}}</section>{{end}}
 `
 
-var tmpl = template.Must(template.New("pages").Funcs(template.FuncMap{"la": langAttrs}).Parse(pageTemplates))
+func funcs(rtl bool) template.FuncMap {
+	return template.FuncMap{"la": langAttrs, "lt": textAttrs(rtl)}
+}
 
-// render executes one named page template.
-func render(name string, data any) (string, error) {
+// tmpl are the page templates for left-to-right (false) and right-to-left
+// (true) books.
+var tmpl = map[bool]*template.Template{
+	false: template.Must(template.New("pages").Funcs(funcs(false)).Parse(pageTemplates)),
+	true:  template.Must(template.New("pages").Funcs(funcs(true)).Parse(pageTemplates)),
+}
+
+// render executes one named page template for a book written right to
+// left or not.
+func render(rtl bool, name string, data any) (string, error) {
 	var buf bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := tmpl[rtl].ExecuteTemplate(&buf, name, data); err != nil {
 		return "", err
 	}
 	return buf.String(), nil
@@ -133,8 +154,11 @@ const navTemplate = `<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http
 </body>
 </html>
 {{define "toclist"}}<ol>
-{{range .}}<li><a href="{{.Href}}" dir="auto"{{la .Label.Lang}}>{{.Label.S}}</a>{{if .Children}}
+{{range .}}<li><a href="{{.Href}}"{{lt .Label}}>{{.Label.S}}</a>{{if .Children}}
 {{template "toclist" .Children}}{{end}}</li>
 {{end}}</ol>{{end}}`
 
-var navTmpl = template.Must(template.New("nav").Funcs(template.FuncMap{"la": langAttrs}).Parse(navTemplate))
+var navTmpl = map[bool]*template.Template{
+	false: template.Must(template.New("nav").Funcs(funcs(false)).Parse(navTemplate)),
+	true:  template.Must(template.New("nav").Funcs(funcs(true)).Parse(navTemplate)),
+}

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vitrine-tools/vitrine/model"
@@ -83,13 +84,64 @@ func xmlText(s string) string {
 // written into lang attributes, the one place a value is trusted as HTML.
 var langTagRe = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
 
-// langAttrs returns ` lang="x" xml:lang="x"` for a foreign tag, "" for the
-// book's language (""). Used by the page templates as {{la .Lang}}.
+// langAttrs returns ` lang="x" xml:lang="x" dir="d"` for a foreign tag (d
+// the direction its language is written in), "" for the book's language
+// (""). Used by the page templates as {{la .Lang}}.
 func langAttrs(tag string) template.HTMLAttr {
 	if tag == "" || !langTagRe.MatchString(tag) {
 		return ""
 	}
-	return template.HTMLAttr(` lang="` + tag + `" xml:lang="` + tag + `"`)
+	dir := "ltr"
+	if isRTL(tag) {
+		dir = "rtl"
+	}
+	return template.HTMLAttr(` lang="` + tag + `" xml:lang="` + tag + `" dir="` + dir + `"`)
+}
+
+// textAttrs returns, for a book written right to left or not, the
+// attributes of an element holding t (an ltext or a string in the book's
+// language): langAttrs of a foreign text. Text in the book's language takes
+// the page's direction, except text whose letters are all of the other
+// direction (an identifier, a URL, a product name in a right-to-left book)
+// and, in a right-to-left book, text without letters (dates, numbers),
+// which get the dir they are read in, so that they keep their order. Used
+// by the page templates as {{lt .}}.
+func textAttrs(rtl bool) func(any) template.HTMLAttr {
+	return func(v any) template.HTMLAttr {
+		var t ltext
+		switch v := v.(type) {
+		case ltext:
+			t = v
+		case string:
+			t = ltext{S: v}
+		}
+		if t.Lang != "" {
+			return langAttrs(t.Lang)
+		}
+		l, r := letters(t.S)
+		switch {
+		case rtl && !r && (l || t.S != ""):
+			return ` dir="ltr"`
+		case !rtl && r && !l:
+			return ` dir="rtl"`
+		}
+		return ""
+	}
+}
+
+// letters reports whether s has letters written left to right and letters
+// written right to left (strong characters; digits and punctuation are
+// neither).
+func letters(s string) (ltr, rtl bool) {
+	for _, c := range s {
+		switch {
+		case unicode.In(c, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko, unicode.Samaritan, unicode.Mandaic):
+			rtl = true
+		case unicode.IsLetter(c):
+			ltr = true
+		}
+	}
+	return ltr, rtl
 }
 
 // rtlLanguages are primary language subtags written right to left.

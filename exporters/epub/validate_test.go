@@ -152,7 +152,15 @@ func TestValidators(t *testing.T) {
 	dir := writeFixture(t)
 	books := map[string][]byte{
 		"fixture-en.epub": buildBook(t, dir, newExporter(t, Options{})),
-		"fixture-ko.epub": buildBook(t, dir, newExporter(t, Options{Lang: "ko"})),
+		"fixture-ko.epub": buildBook(t, dir, newExporter(t, Options{Lang: "ko", CertifiedBy: "A & B Accessibility"})),
+		// Arabic (right to left, its own labels), with a composed cover.
+		"fixture-ar.epub": buildBook(t, withYAML(t, "languages: [en, ko]", "languages: [en, ko, ar]",
+			`  ko: "톰과 제리 기록 보관소"`, "  ko: \"톰과 제리 기록 보관소\"\n  ar: \"أرشيف توم وجيري\"", `cover: "2"`, ``), newExporter(t, Options{Lang: "ar"})),
+		// No image at all and a Korean title: a typographic SVG cover.
+		"no-images.epub": buildBook(t, withYAML(t, `cover: "2"`, ``,
+			"images:\n      - path: images/one.jpg", "images: []",
+			"images:\n      - path: images/two-recto.jpg\n        label: {en: \"Recto\", ko: \"앞면\"}\n      - path: images/two-verso.jpg\n        label: {en: \"Verso\", ko: \"뒷면\"}", "images: []",
+			"images:\n      - path: images/three.jpg", "images: []"), newExporter(t, Options{Lang: "ko"})),
 	}
 	sample := filepath.Join(repoRoot(), "samples", "victory-70")
 	if _, err := os.Stat(sample); err == nil {
@@ -160,7 +168,7 @@ func TestValidators(t *testing.T) {
 	} else {
 		t.Logf("samples/victory-70 not present; checking the fixture only")
 	}
-	for _, name := range []string{"fixture-en.epub", "fixture-ko.epub", "victory-70.epub"} {
+	for _, name := range []string{"fixture-en.epub", "fixture-ko.epub", "fixture-ar.epub", "no-images.epub", "victory-70.epub"} {
 		book, ok := books[name]
 		if !ok {
 			continue
