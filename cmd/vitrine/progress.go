@@ -64,8 +64,8 @@ func (p *progress) event(ev assets.Event) {
 			p.step(ev.Size, fmt.Sprintf("%s: %dx%d %s, %s, %s (%.1f s)", ev.Path, m.Width, m.Height, m.Format, mb(m.Size), ev.How, ev.Took.Seconds()), false)
 		}
 	case assets.Finished:
-		p.end(fmt.Sprintf("images: %d masters, %d read, %d derivatives made, %d from the cache, in %s",
-			ev.Total, ev.Read, ev.Derived, ev.Cached, clock(ev.Took)))
+		p.end(fmt.Sprintf("images: %d masters, %d read, %d derivatives made, %d from the cache, in %s%s",
+			ev.Total, ev.Read, ev.Derived, ev.Cached, clock(ev.Took), ev.Colour))
 	}
 }
 

@@ -49,14 +49,16 @@ type indexEntry struct {
 	Pipeline string `json:"pipeline,omitempty"`
 	// Damage is what decoding repaired (Master.Damage).
 	Damage string `json:"damage,omitempty"`
+	// Colour is what was done with the master's colours.
+	Colour Colour `json:"colour"`
 }
 
 func (e indexEntry) master(rel string) *Master {
-	return &Master{Path: rel, Size: e.Size, SHA256: e.SHA256, SHA512: e.SHA512, CRC32: e.CRC32, ModTime: e.MtimeNs, Format: e.Format, Width: e.Width, Height: e.Height, Damage: e.Damage}
+	return &Master{Path: rel, Size: e.Size, SHA256: e.SHA256, SHA512: e.SHA512, CRC32: e.CRC32, ModTime: e.MtimeNs, Format: e.Format, Width: e.Width, Height: e.Height, Damage: e.Damage, Colour: e.Colour}
 }
 
 func entryOf(m *Master, mtimeNs int64) indexEntry {
-	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height, Pipeline: PipelineVersion, Damage: m.Damage}
+	return indexEntry{Size: m.Size, MtimeNs: mtimeNs, SHA256: m.SHA256, SHA512: m.SHA512, CRC32: m.CRC32, Format: m.Format, Width: m.Width, Height: m.Height, Pipeline: PipelineVersion, Damage: m.Damage, Colour: m.Colour}
 }
 
 // index maps absolute master paths to what was read of them.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"github.com/vitrine-tools/vitrine/exporters/assets/icc"
 	"github.com/vitrine-tools/vitrine/model/imagemeta"
 
 	// Decoders of the master formats vitrine accepts.
@@ -29,20 +30,42 @@ var jpegDecoder = func(data []byte) (image.Image, error) {
 // by cutting coefficients, so the master is never decoded to full-size
 // pixels unless a deriver asks. Anything else (progressive, CMYK, turned,
 // PNG, TIFF, ...) is decoded whole by decodeImage.
+//
+// A master with an ICC profile other than sRGB is converted to sRGB
+// (masterColour, convertColour): a JPEG is then decoded to pixels from its
+// coefficients, since they are not sRGB. Untagged and sRGB masters are
+// published as they are; reading the profile costs them a walk over the
+// markers of the file's start.
 func decodeSource(data []byte, format string, maxPixels int64) (*Source, error) {
+	t, colour := masterColour(data, format)
 	if format == "jpeg" {
-		return decodeJPEGSource(data, maxPixels)
+		s, err := decodeJPEGSource(data, maxPixels, t)
+		if err != nil {
+			return nil, err
+		}
+		s.colour = colour
+		return s, nil
 	}
-	img, err := decodeImage(data, format)
+	img, err := decodeWith(data, format, t)
 	if err != nil {
 		return nil, err
 	}
-	return pixelSource(img, data, format), nil
+	s := pixelSource(img, data, format)
+	s.colour = colour
+	return s, nil
 }
 
-// decodeImage decodes data (whose format DecodeConfig named), applies the
-// orientation of a JPEG (EXIF) or a TIFF (its tag 274), and flattens the result (see flatten).
+// decodeImage decodes data (whose format DecodeConfig named), converts it
+// to sRGB when it has an ICC profile other than sRGB, applies the
+// orientation of a JPEG (EXIF) or a TIFF (its tag 274), and flattens the
+// result (see flatten).
 func decodeImage(data []byte, format string) (image.Image, error) {
+	t, _ := masterColour(data, format)
+	return decodeWith(data, format, t)
+}
+
+// decodeWith is decodeImage with the colour transform given (nil: none).
+func decodeWith(data []byte, format string, t *icc.Transform) (image.Image, error) {
 	var img image.Image
 	var err error
 	if format == "jpeg" {
@@ -53,6 +76,7 @@ func decodeImage(data []byte, format string) (image.Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	img = convertColour(img, t)
 	switch format {
 	case "jpeg":
 		img = orient(img, imagemeta.Orientation(data))

@@ -46,6 +46,11 @@ type Event struct {
 	// Read, Derived and Cached count the masters read and the derivatives
 	// made and found in the cache (Finished).
 	Read, Derived, Cached int
+	// Colour ends the run's summary line (Finished): "; converted to sRGB:
+	// 2 from \"Adobe RGB (1998)\"", then a line "colour: plate 7 (...) is
+	// approximate: ..." for each plate whose colours only approximate its
+	// master's; "" when no master had a profile to apply or refuse.
+	Colour string
 }
 
 // report hands ev to Options.Progress, one call at a time.

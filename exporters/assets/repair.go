@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 
+	"github.com/vitrine-tools/vitrine/exporters/assets/icc"
 	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
 	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
@@ -26,7 +27,7 @@ import (
 // A damaged master's full-size image is never its file: the Source's raw
 // bytes become the repaired image written from its coefficients, so
 // full/max shows what the tiles show.
-func decodeJPEGSource(data []byte, maxPixels int64) (*Source, error) {
+func decodeJPEGSource(data []byte, maxPixels int64, t *icc.Transform) (*Source, error) {
 	o := imagemeta.Orientation(data)
 	c, cerr := jpegcoef.Decode(data, maxPixels)
 	if cerr == nil {
@@ -40,26 +41,28 @@ func decodeJPEGSource(data []byte, maxPixels int64) (*Source, error) {
 			}
 			raw = buf.Bytes()
 		}
-		if o == 1 {
+		if o == 1 && t == nil {
 			return &Source{coef: c, w: c.Width, h: c.Height, raw: raw, format: "jpeg", damage: damage}, nil
 		}
+		// Turned or colour-managed: pixels from the coefficients (about
+		// four times faster than image/jpeg), converted, turned.
 		img, err := c.Scaled(1)
 		if err != nil {
 			return nil, err
 		}
-		src := pixelSource(flatten(orient(img, o)), raw, "jpeg")
+		src := pixelSource(flatten(orient(convertColour(img, t), o)), raw, "jpeg")
 		src.damage = damage
 		return src, nil
 	}
 	if !errors.Is(cerr, jpegcoef.ErrUnsupported) {
 		// Damaged beyond repair for jpegcoef (or not a JPEG it could
 		// start on): the full decoder may still read it.
-		if img, err := decodeImage(data, "jpeg"); err == nil {
+		if img, err := decodeWith(data, "jpeg", t); err == nil {
 			return pixelSource(img, data, "jpeg"), nil
 		}
 		return nil, cerr
 	}
-	img, err := decodeImage(data, "jpeg")
+	img, err := decodeWith(data, "jpeg", t)
 	if err == nil {
 		return pixelSource(img, data, "jpeg"), nil
 	}

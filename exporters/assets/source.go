@@ -9,7 +9,9 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"github.com/vitrine-tools/vitrine/exporters/assets/embedded"
 	"github.com/vitrine-tools/vitrine/exporters/assets/jpegcoef"
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
 
 // Source is one decoded master (EXIF orientation applied) and the smaller
@@ -37,7 +39,11 @@ type Source struct {
 	damage string
 	// held is the first level a Source read band by band keeps whole
 	// (levels above it were handed to BandSinks and are gone); 0 otherwise.
-	held int
+	held   int
+	colour Colour
+	// full is the master rewritten without metadata (FullJPEG), made once.
+	fullOnce sync.Once
+	full     []byte
 }
 
 // Damage says what decoding repaired in a damaged master (data filled with
@@ -85,6 +91,35 @@ func (s *Source) CropJPEG(w io.Writer, r image.Rectangle) error {
 // valid only during Derive and must not be modified. raw is nil when the
 // Source was not made by the store.
 func (s *Source) Master() (raw []byte, format string) { return s.raw, s.format }
+
+// Colour says whether the master had an ICC profile and what was done
+// with it; every level of the Source is sRGB.
+func (s *Source) Colour() Colour { return s.colour }
+
+// FullJPEG returns the bytes to publish as the full-size image of a master
+// whose file can stand for it, or nil: a JPEG shown as stored (no EXIF
+// turn), whose colours need no conversion (untagged or sRGB), and which
+// decodes to YCbCr (a colour JPEG). The bytes are the master's compressed
+// image as it is, without the metadata (embedded.StripJPEG: no EXIF, GPS,
+// serial numbers, XMP, IPTC, comments, profile or thumbnails), so the
+// full-size image is lossless and private. They are valid only during
+// Derive and must not be modified.
+func (s *Source) FullJPEG() []byte {
+	if s.raw == nil || s.format != "jpeg" || s.colour.Converted {
+		return nil
+	}
+	if s.coef == nil {
+		if _, ok := s.Level(0).(*image.YCbCr); !ok || imagemeta.Orientation(s.raw) != 1 {
+			return nil
+		}
+	}
+	s.fullOnce.Do(func() {
+		// A JPEG the decoder read but whose markers StripJPEG cannot
+		// follow is re-encoded instead (nil).
+		s.full, _ = embedded.StripJPEG(s.raw)
+	})
+	return s.full
+}
 
 // NewSource wraps an image already decoded (for tests and benchmarks). The
 // image is flattened as a decoded master is: alpha composed on white, 16-bit

@@ -31,6 +31,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,7 +40,7 @@ import (
 
 // PipelineVersion is part of every cache key; bump it when a change to the
 // decoding or resampling code changes derivative bytes.
-const PipelineVersion = "8"
+const PipelineVersion = "9"
 
 // DefaultMaxMemory is the default budget of decoded pixels in flight: with
 // it, a build of 24-megapixel masters peaks well under 1 GiB of memory.
@@ -68,6 +69,9 @@ type Master struct {
 	// sound one. It is kept in the cache, so a rebuild that decodes
 	// nothing still reports it.
 	Damage string
+	// Colour says whether the master had an ICC profile, and whether its
+	// derivatives were converted to sRGB or only approximate it.
+	Colour Colour
 }
 
 // Deriver makes one kind of derivative (a tile pyramid, a resized JPEG) from a
@@ -293,7 +297,7 @@ feed:
 	for _, n := range st.Reads {
 		nread += n
 	}
-	s.report(Event{Kind: Finished, Total: len(paths), TotalBytes: all, Read: nread, Derived: st.Derived, Cached: st.Cached, Took: time.Since(start)})
+	s.report(Event{Kind: Finished, Total: len(paths), TotalBytes: all, Read: nread, Derived: st.Derived, Cached: st.Cached, Took: time.Since(start), Colour: s.colourSummary(paths)})
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -317,6 +321,53 @@ func (s *Store) Failed() map[string]error {
 		out[k] = v
 	}
 	return out
+}
+
+// colourSummary is what the images line adds about colour (Event.Colour):
+// how many masters were converted to sRGB from which profiles, and, one
+// line each, the plates whose colours are only approximate.
+func (s *Store) colourSummary(paths []string) string {
+	conv := map[string]int{}
+	var names, approx []string
+	for _, p := range paths {
+		m := s.Master(p)
+		if m == nil {
+			continue
+		}
+		if m.Colour.Converted {
+			if conv[m.Colour.Profile] == 0 {
+				names = append(names, m.Colour.Profile)
+			}
+			conv[m.Colour.Profile]++
+		}
+		if m.Colour.Approximate != "" {
+			approx = append(approx, fmt.Sprintf("\ncolour: plate %s (%s) is approximate: %s", s.plateOf(p), p, m.Colour.Approximate))
+		}
+	}
+	if len(names) == 0 && len(approx) == 0 {
+		return ""
+	}
+	out := ""
+	if len(names) > 0 {
+		var parts []string
+		for _, n := range names {
+			parts = append(parts, fmt.Sprintf("%d from %q", conv[n], n))
+		}
+		out = "; converted to sRGB: " + strings.Join(parts, ", ")
+	}
+	return out + strings.Join(approx, "")
+}
+
+// plateOf is the number of the first plate showing the image at rel.
+func (s *Store) plateOf(rel string) string {
+	for _, p := range s.ex.Plates {
+		for _, im := range p.Images {
+			if im.Path == rel {
+				return p.Number
+			}
+		}
+	}
+	return "?"
 }
 
 // ErrImage wraps every error about one image.
@@ -409,7 +460,7 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	// 3. Same content seen before (a touched or copied file): the cache may
 	// still have everything.
 	if e, ok := s.readMasterInfo(h256); ok && e.Size == size {
-		m.Width, m.Height = e.Width, e.Height
+		m.Width, m.Height, m.Colour = e.Width, e.Height, e.Colour
 		if s.useCache(rel, m, derivers) {
 			s.index.put(abs, entryOf(m, mtime))
 			return "cached", size, nil
@@ -431,6 +482,7 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	}
 	m.Width, m.Height = src.Size()
 	m.Damage = src.Damage()
+	m.Colour = src.Colour()
 	for _, d := range derivers {
 		if err := ctx.Err(); err != nil {
 			return "", size, err

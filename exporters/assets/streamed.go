@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"io"
 	"os"
 
+	"github.com/vitrine-tools/vitrine/exporters/assets/embedded"
+	"github.com/vitrine-tools/vitrine/exporters/assets/icc"
 	"github.com/vitrine-tools/vitrine/exporters/assets/tiffband"
 )
 
@@ -33,6 +36,11 @@ func (s *Store) stream(ctx context.Context, rel, abs string, f *os.File, size, m
 	if err != nil || probe.Orientation != 1 {
 		// Damaged (the whole decoder reports it), turned, or a layout read
 		// whole.
+		return false, "", nil
+	}
+	if needsColour(f, size) {
+		// A TIFF with a profile other than sRGB is decoded whole and
+		// converted (decodeSource); the bands are not converted yet.
 		return false, "", nil
 	}
 	if px := int64(probe.Width) * int64(probe.Height); px > s.opt.MaxPixels {
@@ -151,4 +159,19 @@ func (s *Store) stream(ctx context.Context, rel, abs string, f *os.File, size, m
 		how += fmt.Sprintf("; %.1f MB read twice (strips out of order)", float64(pass.reread)/1e6)
 	}
 	return true, how, nil
+}
+
+// needsColour reports whether a TIFF has an ICC profile other than sRGB
+// (one to convert, or one that cannot be applied), reading its directory.
+func needsColour(r io.ReaderAt, size int64) bool {
+	rep := embedded.Survey(r, size, "tiff")
+	if rep.Profile == nil {
+		return rep.ProfileErr != nil
+	}
+	p, err := icc.Parse(rep.Profile)
+	if err != nil {
+		return true
+	}
+	t, err := icc.NewTransform(p)
+	return err != nil || !t.SRGB()
 }

@@ -242,8 +242,9 @@ func (p Pyramid) Key() string {
 // small pool of goroutines, since image/jpeg encodes on one core.
 //
 // When the master is a JPEG shown as stored, the full-size level is never
-// re-encoded: full/max is the master's bytes from the store's single read
-// (Source.Master), and when the Source holds the master's DCT coefficients
+// re-encoded: full/max is the master's compressed image from the store's
+// single read, rewritten without its metadata (Source.FullJPEG: no EXIF,
+// GPS, serials, XMP, thumbnails), and when the Source holds the master's DCT coefficients
 // (Source.Lossless) each full-size tile is cut from them (Source.CropJPEG),
 // losslessly and without an inverse DCT. Those were about two thirds of the
 // work of a pure-Go build. With Reencode they are encoded at Quality like
@@ -268,10 +269,10 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 		// viewer widths are resampled from the levels kept.
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.level < held && !pc.scaled })
 	}
-	if raw, format := src.Master(); lossless && raw != nil && format == "jpeg" && (src.Lossless() || reusable(src.Level(0))) {
+	if full := src.FullJPEG(); lossless && full != nil {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
 		err := createFile(dst, maxPath, func(w io.Writer) error {
-			_, err := w.Write(raw)
+			_, err := w.Write(full)
 			return err
 		})
 		if err != nil {
@@ -441,16 +442,6 @@ func (Plain) Derive(ctx context.Context, src *assets.Source, dst *assets.Dir) er
 		tw, th := src.Fit(ThumbEdge)
 		return writeJPEG(dst, "thumb.jpg", src.Resize(tw, th))
 	})
-}
-
-// reusable reports whether a decoded master is one its master file can
-// stand for as full/max: image/jpeg decodes colour JPEGs to YCbCr, and the
-// asset store turns every rotated, CMYK, paletted, 16-bit or transparent
-// image into NRGBA. (Lossy WebP also decodes to YCbCr; Derive checks the
-// format too.)
-func reusable(img image.Image) bool {
-	_, ok := img.(*image.YCbCr)
-	return ok
 }
 
 func writeJPEG(dst *assets.Dir, rel string, img image.Image) error {
