@@ -14,11 +14,17 @@ const (
 	Error Severity = iota
 	// Warning is reported but does not stop a build.
 	Warning
+	// Notice informs (what a build will do that may surprise); nothing
+	// is wrong.
+	Notice
 )
 
 func (s Severity) String() string {
-	if s == Warning {
+	switch s {
+	case Warning:
 		return "warning"
+	case Notice:
+		return "notice"
 	}
 	return "error"
 }

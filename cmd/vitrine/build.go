@@ -34,6 +34,9 @@ type buildOptions struct {
 	quiet     bool
 	// linkCache lets IIIF files be hard links to the cache (default).
 	linkCache bool
+	// keepRights writes rights and creator into every published image
+	// as XMP (assets.Options.KeepRights).
+	keepRights bool
 	// cpuProfile names a file for a CPU profile of the build (hidden
 	// flag, for performance work: go tool pprof FILE).
 	cpuProfile string
@@ -83,6 +86,7 @@ previous outputs as they were.`,
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
 	f.BoolVarP(&opts.keepGoing, "keep-going", "k", false, "build without the images that cannot be used (their plates keep their text), list them, and exit 1")
 	f.BoolVar(&opts.linkCache, "link-cache", true, "put IIIF image files into OUT as hard links to the cache when both are on one file system (false: copy them, so that editing OUT in place cannot touch the cache)")
+	f.BoolVar(&opts.keepRights, "keep-rights-metadata", false, "write the plate's credit line, rights URI and creator into every published image as XMP (dc:rights, xmpRights:WebStatement, dc:creator); without it published images carry no metadata at all")
 	f.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the build to this file")
 	_ = f.MarkHidden("cpuprofile")
 	_ = c.MarkFlagRequired("out")
@@ -161,7 +165,7 @@ func runBuild(c *cobra.Command, a *app, dir string, opts *buildOptions) error {
 		BaseURL: opts.baseURL, Time: t, Version: version, Log: progress, KeepGoing: opts.keepGoing,
 		Assets: assets.Options{
 			Workers: opts.workers, CacheDir: cacheDir, MaxPixels: opts.maxPixels, MaxMemory: maxMemory,
-			Progress: progress.event,
+			Progress: progress.event, KeepRights: opts.keepRights,
 		},
 	})
 	var oe *exporters.OptionError

@@ -172,6 +172,11 @@ func loadAndCheck(w io.Writer, dir string, opt model.ValidateOptions, suffix str
 		return nil, nil, err
 	}
 	ps, infos := model.Validate(ex, opt)
+	if !ps.HasErrors() {
+		// What the masters carry besides pixels: profiles that cannot be
+		// applied (warnings), private data that is not published (a notice).
+		ps = append(ps, assets.Survey(ex, infos)...)
+	}
 	printProblems(w, ps)
 	if ps.HasErrors() {
 		fmt.Fprintf(w, "%d error(s), %d warning(s)%s\n", len(ps.Errors()), len(ps.Warnings()), suffix)

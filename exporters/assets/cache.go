@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -142,8 +143,15 @@ func (s *Store) contentDir(sha string) string {
 }
 
 // derivDir is the cache folder of one derivative of one master's content.
-func (s *Store) derivDir(sha string, d Deriver) string {
-	return filepath.Join(s.contentDir(sha), cacheKey(d.Key()))
+// derivDir is the cache folder of the derivative d of the master at rel
+// whose content is sha: its key holds the pipeline version, the codec, the
+// deriver's key and the digest of the rights XMP written into it, if any.
+func (s *Store) derivDir(rel, sha string, d Deriver) string {
+	k := d.Key()
+	if x := s.rightsXMP(rel); x != nil {
+		k += fmt.Sprintf("/xmp-%x", sha256.Sum256(x))
+	}
+	return filepath.Join(s.contentDir(sha), cacheKey(k))
 }
 
 func cacheKey(k string) string {

@@ -43,7 +43,7 @@ type Source struct {
 	colour Colour
 	// full is the master rewritten without metadata (FullJPEG), made once.
 	fullOnce sync.Once
-	full     []byte
+	full     [][]byte
 }
 
 // Damage says what decoding repaired in a damaged master (data filled with
@@ -102,9 +102,11 @@ func (s *Source) Colour() Colour { return s.colour }
 // decodes to YCbCr (a colour JPEG). The bytes are the master's compressed
 // image as it is, without the metadata (embedded.StripJPEG: no EXIF, GPS,
 // serial numbers, XMP, IPTC, comments, profile or thumbnails), so the
-// full-size image is lossless and private. They are valid only during
+// full-size image is lossless and private. The file is the concatenation
+// of the parts returned, in order (slices of the master's bytes, not
+// copied: stripping costs a scan for markers); they are valid only during
 // Derive and must not be modified.
-func (s *Source) FullJPEG() []byte {
+func (s *Source) FullJPEG() [][]byte {
 	if s.raw == nil || s.format != "jpeg" || s.colour.Converted {
 		return nil
 	}
@@ -116,7 +118,7 @@ func (s *Source) FullJPEG() []byte {
 	s.fullOnce.Do(func() {
 		// A JPEG the decoder read but whose markers StripJPEG cannot
 		// follow is re-encoded instead (nil).
-		s.full, _ = embedded.StripJPEG(s.raw)
+		s.full, _ = embedded.StripJPEGParts(s.raw)
 	})
 	return s.full
 }

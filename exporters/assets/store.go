@@ -35,6 +35,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vitrine-tools/vitrine/exporters/assets/embedded"
 	"github.com/vitrine-tools/vitrine/model"
 )
 
@@ -111,6 +112,11 @@ type Options struct {
 	// Progress need not be safe for concurrent use. Drawing the events (a
 	// bar, log lines) is the caller's business.
 	Progress func(Event)
+	// KeepRights, when set, writes the rights and creator of the plate
+	// showing each master into every JPEG derivative of it, as an XMP
+	// packet (embedded.RightsXMP): access copies that state their rights
+	// on purpose. Without it derivatives carry no metadata at all.
+	KeepRights bool
 }
 
 // Stats counts what a Store did, for tests and the build summary.
@@ -358,6 +364,58 @@ func (s *Store) colourSummary(paths []string) string {
 	return out + strings.Join(approx, "")
 }
 
+// rightsXMP is the XMP packet written into the derivatives of the master at
+// rel (Options.KeepRights): the credit line and rights of the first plate
+// showing it, and its creator; nil without KeepRights.
+func (s *Store) rightsXMP(rel string) []byte {
+	if !s.opt.KeepRights {
+		return nil
+	}
+	for i := range s.ex.Plates {
+		p := &s.ex.Plates[i]
+		for _, im := range p.Images {
+			if im.Path != rel {
+				continue
+			}
+			credit := p.Credit
+			if credit.IsZero() {
+				credit = s.ex.Credit
+			}
+			lang := ""
+			if len(s.ex.Languages) > 0 {
+				lang = s.ex.Languages[0]
+			}
+			return embedded.RightsXMP(credit.Get(lang), s.ex.RightsOf(p), p.Creator)
+		}
+	}
+	return nil
+}
+
+// addXMP writes packet into every JPEG file of a derivative (nothing when
+// packet is nil).
+func addXMP(d *Dir, packet []byte) error {
+	if packet == nil {
+		return nil
+	}
+	for _, f := range d.Files() {
+		if !strings.HasSuffix(f, ".jpg") {
+			continue
+		}
+		p := filepath.Join(d.path, filepath.FromSlash(f))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if b, err = embedded.WithXMP(b, packet); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // plateOf is the number of the first plate showing the image at rel.
 func (s *Store) plateOf(rel string) string {
 	for _, p := range s.ex.Plates {
@@ -487,12 +545,17 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 		if err := ctx.Err(); err != nil {
 			return "", size, err
 		}
-		dir := s.derivDir(m.SHA256, d)
+		dir := s.derivDir(rel, m.SHA256, d)
 		files, err := readComplete(dir)
 		if err == nil {
 			s.count(func(st *Stats) { st.Cached++ })
 		} else {
-			files, err = s.derive(ctx, func(out *Dir) error { return d.Derive(ctx, src, out) }, dir)
+			files, err = s.derive(ctx, func(out *Dir) error {
+				if err := d.Derive(ctx, src, out); err != nil {
+					return err
+				}
+				return addXMP(out, s.rightsXMP(rel))
+			}, dir)
 			if err != nil {
 				if ctx.Err() != nil {
 					return "", size, ctx.Err()
@@ -517,14 +580,14 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 func (s *Store) useCache(rel string, m *Master, derivers []Deriver) bool {
 	found := make([][]string, len(derivers))
 	for i, d := range derivers {
-		files, err := readComplete(s.derivDir(m.SHA256, d))
+		files, err := readComplete(s.derivDir(rel, m.SHA256, d))
 		if err != nil {
 			return false
 		}
 		found[i] = files
 	}
 	for i, d := range derivers {
-		s.record(rel, d, s.derivDir(m.SHA256, d), found[i])
+		s.record(rel, d, s.derivDir(rel, m.SHA256, d), found[i])
 	}
 	s.count(func(st *Stats) { st.Cached += len(derivers) })
 	s.mu.Lock()

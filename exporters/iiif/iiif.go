@@ -264,8 +264,10 @@ func (e *Exporter) exportImage(ctx context.Context, b *exporters.Build, svc, rel
 		pi.thumbs = []resource{{ID: svcURL + "/thumb.jpg", Type: "Image", Format: "image/jpeg", Width: tw, Height: th}}
 	}
 	// An image folder left by the previous build with the same stamp holds
-	// exactly these files: it is carried over instead of copied again.
-	stamp := serviceStamp(d.Key(), m.SHA256, infoJSON, copies)
+	// exactly these files: it is carried over instead of copied again. The
+	// cache folder's name is in the stamp: it changes with everything
+	// that changes the files' bytes (pipeline version, codec, rights XMP).
+	stamp := serviceStamp(d.Key()+" "+filepath.Base(cache), m.SHA256, infoJSON, copies)
 	if cur, err := b.Out.ReadCurrent(svc + "/" + exporters.StampFile); err == nil && bytes.Equal(cur, stamp) {
 		if err := b.Out.Reuse(svc); err == nil {
 			return pi, nil

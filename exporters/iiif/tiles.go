@@ -272,8 +272,12 @@ func (py Pyramid) Derive(ctx context.Context, src *assets.Source, dst *assets.Di
 	if full := src.FullJPEG(); lossless && full != nil {
 		jobs = slices.DeleteFunc(jobs, func(pc piece) bool { return pc.path == maxPath })
 		err := createFile(dst, maxPath, func(w io.Writer) error {
-			_, err := w.Write(full)
-			return err
+			for _, part := range full {
+				if _, err := w.Write(part); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@
 package embedded
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -19,15 +20,40 @@ import (
 // (which says how to read the colour channels). Every other APP segment
 // (EXIF and its thumbnail, XMP, ICC profiles, IPTC, MPF, maker data), every
 // comment and anything after the first EOI (the extra images of an MPF
-// file) is dropped. Call it only for a JPEG whose EXIF orientation is
+// file) is dropped; a file with nothing to drop is returned as it is (the
+// same slice). Call it only for a JPEG whose EXIF orientation is
 // already neutral and whose colours are sRGB or untagged, since both are
 // dropped with the rest.
 func StripJPEG(data []byte) ([]byte, error) {
+	parts, err := StripJPEGParts(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return bytes.Join(parts, nil), nil
+}
+
+// StripJPEGParts is StripJPEG without copying the image data: the file is
+// the concatenation of the parts, slices of data (the kept segments and
+// the scans) and a rewritten JFIF segment; a file with nothing to drop is
+// one part, data itself. Write them in order.
+func StripJPEGParts(data []byte) ([][]byte, error) {
 	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
 		return nil, errors.New("embedded: not a JPEG (no SOI marker)")
 	}
-	out := make([]byte, 0, len(data))
-	out = append(out, 0xFF, 0xD8)
+	var parts [][]byte
+	run := 0                                 // start of the run of data kept as it is
+	drop := func(p, q int, instead []byte) { // drop data[p:q]
+		if p > run {
+			parts = append(parts, data[run:p])
+		}
+		if instead != nil {
+			parts = append(parts, instead)
+		}
+		run = q
+	}
 	p := 2
 	for {
 		if p+2 > len(data) {
@@ -41,10 +67,12 @@ func StripJPEG(data []byte) ([]byte, error) {
 		case m == 0xFF: // fill byte
 			p++
 			continue
-		case m == 0xD9: // EOI
-			return append(out, 0xFF, 0xD9), nil
+		case m == 0xD9: // EOI; anything after it is dropped
+			if run < p+2 {
+				parts = append(parts, data[run:p+2])
+			}
+			return parts, nil
 		case m == 0x01 || (m >= 0xD0 && m <= 0xD7):
-			out = append(out, 0xFF, m)
 			p += 2
 			continue
 		}
@@ -55,20 +83,18 @@ func StripJPEG(data []byte) ([]byte, error) {
 		if n < 2 || p+2+n > len(data) {
 			return nil, fmt.Errorf("embedded: JPEG segment at byte %d runs past the end", p)
 		}
-		seg := data[p : p+2+n]
-		payload := seg[4:]
+		payload := data[p+4 : p+2+n]
 		switch {
 		case m == 0xE0 && len(payload) >= 14 && string(payload[:5]) == "JFIF\x00":
-			// version, units, density; thumbnail size 0x0
-			out = append(out, 0xFF, 0xE0, 0, 16)
-			out = append(out, payload[:12]...)
-			out = append(out, 0, 0)
+			if payload[12] != 0 || payload[13] != 0 || n != 16 {
+				// version, units, density; no thumbnail
+				jfif := append([]byte{0xFF, 0xE0, 0, 16}, payload[:12]...)
+				drop(p, p+2+n, append(jfif, 0, 0))
+			}
 		case m == 0xEE && len(payload) >= 5 && string(payload[:5]) == "Adobe":
-			out = append(out, seg...)
+			// kept: says how to read the colour channels
 		case m >= 0xE0 && m <= 0xEF, m == 0xFE:
-			// dropped: APPn, COM
-		default:
-			out = append(out, seg...)
+			drop(p, p+2+n, nil) // APPn, COM
 		}
 		p += 2 + n
 		if m != 0xDA {
@@ -76,24 +102,20 @@ func StripJPEG(data []byte) ([]byte, error) {
 		}
 		// Entropy-coded data up to the next marker that is not a
 		// stuffed 0xFF00 or a restart marker.
-		q := p
 		for {
-			for q < len(data) && data[q] != 0xFF {
-				q++
-			}
-			if q+1 >= len(data) {
+			i := bytes.IndexByte(data[p:], 0xFF)
+			if i < 0 || p+i+1 >= len(data) {
 				return nil, errors.New("embedded: JPEG scan runs to the end of the file without an EOI")
 			}
-			if c := data[q+1]; c == 0 || (c >= 0xD0 && c <= 0xD7) || c == 0xFF {
-				q += 2
-				if c == 0xFF {
-					q-- // a fill byte before a marker
-				}
+			p += i
+			if c := data[p+1]; c == 0 || (c >= 0xD0 && c <= 0xD7) {
+				p += 2
+				continue
+			} else if c == 0xFF { // a fill byte before a marker
+				p++
 				continue
 			}
 			break
 		}
-		out = append(out, data[p:q]...)
-		p = q
 	}
 }

@@ -3,6 +3,7 @@ package icc_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -224,5 +225,18 @@ func TestUnsupported(t *testing.T) {
 	p.ColorSpace, p.HasLUT = "CMYK", true
 	if _, err := icc.NewTransform(p); err == nil || !strings.Contains(err.Error(), "lookup tables") || !strings.Contains(err.Error(), "Adobe RGB") {
 		t.Errorf("CMYK LUT profile: %v", err)
+	}
+}
+
+func TestCMYKLUTProfile(t *testing.T) {
+	p, err := icc.Parse(icctest.CMYKLUT("Coated FOGRA39 (test)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.ColorSpace != "CMYK" || p.PCS != "Lab" || !p.HasLUT || p.Description != "Coated FOGRA39 (test)" || p.MatrixTRC() {
+		t.Errorf("%+v", p)
+	}
+	if _, err := icc.NewTransform(p); !errors.Is(err, icc.ErrUnsupported) {
+		t.Errorf("NewTransform: %v", err)
 	}
 }

@@ -247,3 +247,44 @@ func mluc(s string) []byte {
 	binary.Write(&b, binary.BigEndian, u)
 	return b.Bytes()
 }
+
+// CMYKLUT is the shell of a CMYK output profile, as printers' profiles
+// (FOGRA, SWOP) are: a Lab PCS, a description and A2B0/B2A0 tags of type
+// mft2 whose tables are left empty. It parses, names itself, and cannot be
+// applied by a matrix/TRC engine, which is what tests need of it.
+func CMYKLUT(description string) []byte {
+	p := Encode(Spec{Description: description, V4: false, Gray: true, White: d50, TRC: Curve{Gamma: 1}})
+	// Turn the grey shell into a CMYK printer profile with LUT tags:
+	// header fields, then two tags appended (their tables are empty).
+	p = append([]byte(nil), p...)
+	copy(p[12:], "prtr")
+	copy(p[16:], "CMYK")
+	copy(p[20:], "Lab ")
+	n := binary.BigEndian.Uint32(p[128:])
+	lut := append([]byte("mft2\x00\x00\x00\x00"), 4, 3, 2, 0)
+	lut = append(lut, make([]byte, 36+4)...)
+	// Re-lay the file: header, tag table with two more entries, data.
+	tableEnd := 132 + 12*int(n)
+	body := p[tableEnd:]
+	shift := 24
+	var out bytes.Buffer
+	out.Write(p[:128])
+	binary.Write(&out, binary.BigEndian, n+2)
+	for i := 0; i < int(n); i++ {
+		e := p[132+12*i:]
+		out.Write(e[:4])
+		binary.Write(&out, binary.BigEndian, binary.BigEndian.Uint32(e[4:])+uint32(shift))
+		out.Write(e[8:12])
+	}
+	end := uint32(len(p) + shift)
+	for _, sig := range []string{"A2B0", "B2A0"} {
+		out.WriteString(sig)
+		binary.Write(&out, binary.BigEndian, end)
+		binary.Write(&out, binary.BigEndian, uint32(len(lut)))
+	}
+	out.Write(body)
+	out.Write(lut)
+	b := out.Bytes()
+	binary.BigEndian.PutUint32(b, uint32(len(b)))
+	return b
+}
