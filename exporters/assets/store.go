@@ -526,7 +526,11 @@ func (s *Store) process(ctx context.Context, rel string, derivers []Deriver) (ho
 	}
 
 	// 4. Decode once, within the memory budget, and derive what is missing.
-	held, err := s.budget.acquire(ctx, decodedCost(cfg, size))
+	cost := decodedCost(cfg, size)
+	if t, _ := masterColour(data, format); t != nil {
+		cost += int64(cfg.Width) * int64(cfg.Height) * 4 // the sRGB copy convertColour makes
+	}
+	held, err := s.budget.acquire(ctx, cost)
 	if err != nil {
 		return "", size, err
 	}
