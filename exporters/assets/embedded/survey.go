@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vitrine-tools/vitrine/exporters/assets/icc"
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
 
 // Report is what Survey found in an image file besides its pixels.
@@ -140,163 +141,63 @@ func surveyXMP(x []byte, rep *Report) {
 	}
 }
 
-// tiffReader reads the directories of a TIFF structure (a TIFF file or an
-// EXIF block) through a ReaderAt.
-type tiffReader struct {
-	r    io.ReaderAt
-	size int64
-	bo   binary.ByteOrder
-	big  bool
-}
-
-type tiffEntry struct {
-	typ   uint16
-	count uint64
-	// value holds the value's bytes when they fit in the entry, else the
-	// offset.
-	value []byte
-}
-
-func (t *tiffReader) read(off, n int64) []byte {
-	if off < 0 || n < 0 || n > 1<<20 || off+n > t.size {
-		return nil
-	}
-	b := make([]byte, n)
-	if k, _ := t.r.ReadAt(b, off); int64(k) != n {
-		return nil
-	}
-	return b
-}
-
-// ifd reads the directory at off: its entries and the next directory's
-// offset.
-func (t *tiffReader) ifd(off int64) (map[uint16]tiffEntry, int64) {
-	cw, ew, vw := int64(2), int64(12), 4
-	if t.big {
-		cw, ew, vw = 8, 20, 8
-	}
-	c := t.read(off, cw)
-	if c == nil {
-		return nil, 0
-	}
-	var n int64
-	if t.big {
-		n = int64(t.bo.Uint64(c))
-	} else {
-		n = int64(t.bo.Uint16(c))
-	}
-	if n > 4096 {
-		return nil, 0
-	}
-	b := t.read(off+cw, n*ew+int64(vw))
-	if b == nil {
-		return nil, 0
-	}
-	es := map[uint16]tiffEntry{}
-	for i := int64(0); i < n; i++ {
-		e := b[i*ew:]
-		en := tiffEntry{typ: t.bo.Uint16(e[2:])}
-		if t.big {
-			en.count, en.value = t.bo.Uint64(e[4:]), e[12:20]
-		} else {
-			en.count, en.value = uint64(t.bo.Uint32(e[4:])), e[8:12]
-		}
-		es[t.bo.Uint16(e)] = en
-	}
-	var next int64
-	if t.big {
-		next = int64(t.bo.Uint64(b[n*ew:]))
-	} else {
-		next = int64(t.bo.Uint32(b[n*ew:]))
-	}
-	return es, next
-}
-
-// offset reads an entry's value as an offset (LONG, IFD or LONG8).
-func (t *tiffReader) offset(e tiffEntry) int64 {
-	if t.big && (e.typ == 16 || e.typ == 18) {
-		return int64(t.bo.Uint64(e.value))
-	}
-	return int64(t.bo.Uint32(e.value))
-}
-
-// bytesOf reads the value of an entry of 1-byte elements (ASCII,
-// UNDEFINED, BYTE).
-func (t *tiffReader) bytesOf(e tiffEntry) []byte {
-	if e.count <= uint64(len(e.value)) {
-		return e.value[:e.count]
-	}
-	if e.count > icc.MaxProfile {
-		return nil
-	}
-	return t.read(t.offset(e), int64(e.count))
-}
-
 // surveyTIFF reads IFD0, the EXIF and GPS directories and IFD1 of a TIFF
-// structure. file is true for a TIFF file (whose IFD1 is a second page, not
-// a thumbnail, and whose tag 34675 is the profile).
+// structure (model/imagemeta). file is true for a TIFF file (whose IFD1 is
+// a second page, not a thumbnail, and whose tag 34675 is the profile).
 func surveyTIFF(r io.ReaderAt, size int64, rep *Report, file bool) {
-	h := make([]byte, 16)
-	if n, _ := r.ReadAt(h, 0); n < 8 {
+	f, err := imagemeta.Open(r, size)
+	if err != nil {
 		return
 	}
-	t := &tiffReader{r: r, size: size}
-	switch string(h[:2]) {
-	case "II":
-		t.bo = binary.LittleEndian
-	case "MM":
-		t.bo = binary.BigEndian
-	default:
+	ifd0, err := f.ReadIFD(f.First)
+	if err != nil {
 		return
 	}
-	var off int64
-	switch t.bo.Uint16(h[2:]) {
-	case 42:
-		off = int64(t.bo.Uint32(h[4:]))
-	case 43:
-		t.big, off = true, int64(t.bo.Uint64(h[8:]))
-	default:
-		return
+	sub := func(tag uint16) *imagemeta.IFD {
+		e, ok := ifd0.Get(tag)
+		if !ok {
+			return nil
+		}
+		off, ok := e.Uint()
+		if !ok || off > uint64(size) {
+			return nil
+		}
+		d, _ := f.ReadIFD(int64(off))
+		return d
 	}
-	ifd0, next := t.ifd(off)
-	if ifd0 == nil {
-		return
+	has := func(d *imagemeta.IFD, tag uint16) bool {
+		if d == nil {
+			return false
+		}
+		_, ok := d.Get(tag)
+		return ok
 	}
 	if file {
-		if e, ok := ifd0[34675]; ok {
-			rep.Profile = t.bytesOf(e)
-			if rep.Profile == nil {
-				rep.ProfileErr = io.ErrUnexpectedEOF
-			}
+		if e, ok := ifd0.Get(imagemeta.TagICCProfile); ok {
+			rep.Profile = e.Bytes()
 		}
-		if _, ok := ifd0[700]; ok {
+		if e, ok := ifd0.Get(imagemeta.TagXMP); ok {
 			rep.XMP = true
-			if e := ifd0[700]; e.count < 1<<20 {
-				surveyXMP(t.bytesOf(e), rep)
-			}
+			surveyXMP(e.Bytes(), rep)
 		}
-		if _, ok := ifd0[33723]; ok {
-			rep.IPTC = true
-		}
-	} else if next != 0 {
-		rep.Thumbnail = true
+		rep.IPTC = has(ifd0, imagemeta.TagIPTC)
+	} else if ifd0.Next != 0 {
+		rep.Thumbnail = true // IFD1 of an EXIF block
 	}
-	if e, ok := ifd0[0x8825]; ok {
-		if g, _ := t.ifd(t.offset(e)); len(g) > 0 {
-			_, lat := g[2]
-			_, lon := g[4]
-			rep.GPS = rep.GPS || lat || lon
-		}
+	if gps := sub(tagGPSIFD); has(gps, 2) || has(gps, 4) { // latitude, longitude
+		rep.GPS = true
 	}
-	if _, ok := ifd0[0xA431]; ok { // some writers put it in IFD0
-		rep.Serial = true
-	}
-	if e, ok := ifd0[0x8769]; ok {
-		x, _ := t.ifd(t.offset(e))
-		for tag, what := range map[uint16]*bool{0xA431: &rep.Serial, 0xA435: &rep.Serial, 0xA430: &rep.Owner, 0x927C: &rep.MakerNote} {
-			if _, ok := x[tag]; ok {
-				*what = true
-			}
-		}
-	}
+	exif := sub(imagemeta.TagExifIFD)
+	rep.Serial = rep.Serial || has(ifd0, tagBodySerial) || has(exif, tagBodySerial) || has(exif, tagLensSerial)
+	rep.Owner = rep.Owner || has(exif, tagOwner)
+	rep.MakerNote = rep.MakerNote || has(exif, tagMakerNote)
 }
+
+// EXIF tags (CIPA DC-008) that hold private data.
+const (
+	tagGPSIFD     = 0x8825
+	tagOwner      = 0xA430
+	tagBodySerial = 0xA431
+	tagLensSerial = 0xA435
+	tagMakerNote  = 0x927C
+)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+
+	"github.com/vitrine-tools/vitrine/model/imagemeta"
 )
 
 // MaxProfile bounds the size of an embedded profile this package reads
@@ -147,88 +149,24 @@ func FromPNG(data []byte) ([]byte, error) {
 }
 
 // FromTIFF returns the profile of a TIFF's first image (tag 34675,
-// InterColorProfile), classic TIFF or BigTIFF.
+// InterColorProfile), classic TIFF or BigTIFF, read by model/imagemeta.
 func FromTIFF(data []byte) ([]byte, error) {
-	v, ok, err := TIFFTag(data, 34675)
-	if err != nil || !ok {
-		return nil, err
+	f, err := imagemeta.OpenBytes(data)
+	if err != nil {
+		return nil, fmt.Errorf("icc: %w", err)
 	}
-	return v, nil
-}
-
-// TIFFTag returns the bytes of the value of tag in the first IFD of a TIFF
-// (classic or BigTIFF), whatever its type, and whether the tag is present.
-func TIFFTag(data []byte, tag uint16) ([]byte, bool, error) {
-	if len(data) < 8 {
-		return nil, false, errors.New("icc: TIFF too short")
+	d, err := f.ReadIFD(f.First)
+	if err != nil {
+		return nil, fmt.Errorf("icc: %w", err)
 	}
-	var bo binary.ByteOrder
-	switch string(data[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return nil, false, errors.New("icc: not a TIFF")
+	e, ok := d.Get(imagemeta.TagICCProfile)
+	if !ok {
+		return nil, nil
 	}
-	big := bo.Uint16(data[2:]) == 43
-	var off uint64
-	entry, cnt, inline := 12, 2, 4
-	if big {
-		if len(data) < 16 {
-			return nil, false, errors.New("icc: BigTIFF too short")
-		}
-		off, entry, cnt, inline = bo.Uint64(data[8:]), 20, 8, 8
-	} else if bo.Uint16(data[2:]) == 42 {
-		off = uint64(bo.Uint32(data[4:]))
-	} else {
-		return nil, false, errors.New("icc: not a TIFF (bad version)")
+	if e.Count > MaxProfile {
+		return nil, fmt.Errorf("icc: TIFF profile of %d bytes is too large", e.Count)
 	}
-	if off+uint64(cnt) > uint64(len(data)) {
-		return nil, false, fmt.Errorf("icc: TIFF's first IFD at %d lies past the end", off)
-	}
-	var n uint64
-	if big {
-		n = bo.Uint64(data[off:])
-	} else {
-		n = uint64(bo.Uint16(data[off:]))
-	}
-	sizes := map[uint16]uint64{1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4, 16: 8, 17: 8, 18: 8}
-	for i := uint64(0); i < n; i++ {
-		e := off + uint64(cnt) + i*uint64(entry)
-		if e+uint64(entry) > uint64(len(data)) {
-			return nil, false, fmt.Errorf("icc: TIFF IFD entry %d lies past the end", i)
-		}
-		if bo.Uint16(data[e:]) != tag {
-			continue
-		}
-		sz, ok := sizes[bo.Uint16(data[e+2:])]
-		if !ok {
-			return nil, true, fmt.Errorf("icc: TIFF tag %d has unknown type %d", tag, bo.Uint16(data[e+2:]))
-		}
-		var count, voff uint64
-		if big {
-			count, voff = bo.Uint64(data[e+4:]), e+12
-		} else {
-			count, voff = uint64(bo.Uint32(data[e+4:])), e+8
-		}
-		if count > MaxProfile {
-			return nil, true, fmt.Errorf("icc: TIFF tag %d of %d values is too large", tag, count)
-		}
-		total := count * sz
-		if total > uint64(inline) {
-			if big {
-				voff = bo.Uint64(data[voff:])
-			} else {
-				voff = uint64(bo.Uint32(data[voff:]))
-			}
-		}
-		if voff+total > uint64(len(data)) {
-			return nil, true, fmt.Errorf("icc: TIFF tag %d's value lies past the end", tag)
-		}
-		return data[voff : voff+total], true, nil
-	}
-	return nil, false, nil
+	return e.Bytes(), nil
 }
 
 // FromWebP returns the profile of a WebP's ICCP chunk (extended format).

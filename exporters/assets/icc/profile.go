@@ -11,8 +11,8 @@
 // many camera profiles) are parsed far enough to name them (Profile.Description,
 // Profile.ColorSpace), but NewTransform refuses them with ErrUnsupported.
 //
-// The package depends on nothing but the standard library and knows nothing
-// of image.Image: Transform converts rows or bands of interleaved samples.
+// The package depends on nothing but the standard library (and
+// model/imagemeta for TIFF directories) and knows nothing of image.Image: Transform converts rows or bands of interleaved samples.
 package icc
 
 import (
