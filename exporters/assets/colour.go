@@ -103,6 +103,9 @@ func convertColour(img image.Image, t *icc.Transform) image.Image {
 		})
 		return out
 	case *image.YCbCr:
+		if m.SubsampleRatio == image.YCbCrSubsampleRatio420 && m.Rect.Min == (image.Point{}) {
+			return convertYCbCr420(m, t)
+		}
 		out := image.NewRGBA(image.Rect(0, 0, w, h))
 		parallel(h, w*h, func(y int) {
 			d := out.Pix[y*out.Stride : y*out.Stride+4*w]
@@ -155,6 +158,48 @@ func convertColour(img image.Image, t *icc.Transform) image.Image {
 		t.Convert16(d, 4, row, 4, w)
 		for x := 0; x < w; x++ {
 			d[4*x+3] = uint8(row[4*x+3] >> 8)
+		}
+	})
+	return out
+}
+
+// convertYCbCr420 converts a 4:2:0 image (a JPEG's planes) and returns it
+// as 4:2:0 again, so that its levels are halved plane by plane and encoded
+// by the fast encoder, as an untagged JPEG's are: each pair of rows is
+// turned into RGB, converted, and each pixel's Y kept with the Cb and Cr
+// of the average of each 2x2 block (what a 4:2:0 encoder of RGB keeps).
+func convertYCbCr420(m *image.YCbCr, t *icc.Transform) *image.YCbCr {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	out := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	parallel((h+1)/2, w*h, func(j int) {
+		var rows [2][]byte
+		for k := range rows {
+			y := min(2*j+k, h-1)
+			d := make([]byte, 3*w)
+			for x := 0; x < w; x++ {
+				ci := m.COffset(x, y)
+				d[3*x], d[3*x+1], d[3*x+2] = color.YCbCrToRGB(m.Y[m.YOffset(x, y)], m.Cb[ci], m.Cr[ci])
+			}
+			t.Convert8(d, 3, d, 3, w)
+			rows[k] = d
+			if 2*j+k < h {
+				for x := 0; x < w; x++ {
+					yy, _, _ := color.RGBToYCbCr(d[3*x], d[3*x+1], d[3*x+2])
+					out.Y[out.YOffset(x, y)] = yy
+				}
+			}
+		}
+		for cx := 0; cx < (w+1)/2; cx++ {
+			x0, x1 := 2*cx, min(2*cx+1, w-1)
+			var r, g, b int
+			for _, d := range rows {
+				r += int(d[3*x0]) + int(d[3*x1])
+				g += int(d[3*x0+1]) + int(d[3*x1+1])
+				b += int(d[3*x0+2]) + int(d[3*x1+2])
+			}
+			_, cb, cr := color.RGBToYCbCr(uint8((r+2)/4), uint8((g+2)/4), uint8((b+2)/4))
+			i := out.COffset(x0, 2*j)
+			out.Cb[i], out.Cr[i] = cb, cr
 		}
 	})
 	return out
