@@ -186,3 +186,15 @@ func FuzzStripJPEG(f *testing.F) {
 		}
 	})
 }
+
+// TestSurveyLongHeader: metadata beyond the first read (64 KiB) is found;
+// Survey reads on until the first scan.
+func TestSurveyLongHeader(t *testing.T) {
+	plain := photo(t, 16, 16)
+	pad := embedded.Segment(0xEB, bytes.Repeat([]byte{7}, 60000))
+	exif := embedded.Segment(0xE1, append([]byte("Exif\x00\x00"), embedded.CameraEXIF(1, nil)...))
+	file := embedded.InsertSegments(plain, pad, pad, pad, exif)
+	if r := embedded.Survey(bytes.NewReader(file), int64(len(file)), "jpeg"); !r.GPS || !r.Serial {
+		t.Errorf("EXIF after 180 kB of other segments: %+v", r)
+	}
+}

@@ -54,9 +54,7 @@ func Survey(r io.ReaderAt, size int64, format string) Report {
 		surveyTIFF(r, size, &rep, true)
 		return rep
 	}
-	head := make([]byte, min(size, maxHead))
-	n, _ := r.ReadAt(head, 0)
-	head = head[:n]
+	head := readHead(r, size, format)
 	rep.Profile, rep.ProfileErr = icc.Extract(head, format)
 	switch format {
 	case "jpeg":
@@ -124,6 +122,34 @@ func Survey(r io.ReaderAt, size int64, format string) Report {
 		}
 	}
 	return rep
+}
+
+// readHead reads the start of a file up to its image data: 64 KiB, then
+// four times more while the metadata goes on, up to maxHead, so that a
+// camera JPEG costs validate one small read.
+func readHead(r io.ReaderAt, size int64, format string) []byte {
+	for n := int64(64 << 10); ; n *= 4 {
+		head := make([]byte, min(size, n, maxHead))
+		k, _ := r.ReadAt(head, 0)
+		head = head[:k]
+		if int64(k) >= size || n >= maxHead {
+			return head
+		}
+		switch format {
+		case "jpeg":
+			if icc.JPEGSegments(head, func(byte, []byte) bool { return true }) == nil {
+				return head // reached the first scan
+			}
+		case "png":
+			if bytes.Contains(head, []byte("IDAT")) {
+				return head
+			}
+		default:
+			if bytes.Contains(head, []byte("VP8")) {
+				return head
+			}
+		}
+	}
 }
 
 // surveyXMP looks for private properties in an XMP packet's text.
