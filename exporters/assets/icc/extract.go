@@ -119,7 +119,10 @@ func FromPNG(data []byte) ([]byte, error) {
 		n := int(binary.BigEndian.Uint32(data[p:]))
 		typ := string(data[p+4 : p+8])
 		if n < 0 || n > len(data)-p-12 {
-			return nil, fmt.Errorf("icc: PNG chunk %q at byte %d runs past the end", typ, p)
+			if typ == "iCCP" {
+				return nil, fmt.Errorf("icc: PNG iCCP chunk at byte %d runs past the end", p)
+			}
+			return nil, nil // a file cut short before any profile: none
 		}
 		body := data[p+8 : p+8+n]
 		switch typ {
@@ -179,7 +182,10 @@ func FromWebP(data []byte) ([]byte, error) {
 		typ := string(data[p : p+4])
 		n := int(binary.LittleEndian.Uint32(data[p+4:]))
 		if n < 0 || n > len(data)-p-8 {
-			return nil, fmt.Errorf("icc: WebP chunk %q runs past the end", typ)
+			if typ == "ICCP" {
+				return nil, fmt.Errorf("icc: WebP ICCP chunk runs past the end")
+			}
+			return nil, nil // a file cut short before any profile: none
 		}
 		switch typ {
 		case "ICCP":

@@ -73,6 +73,8 @@ func TestExtract(t *testing.T) {
 		{"jpeg none", "jpeg", jpg, nil, ""},
 		{"png", "png", icctest.EmbedPNG(pngBuf.Bytes(), prof, "eciRGB v2"), prof, ""},
 		{"png none", "png", pngBuf.Bytes(), nil, ""},
+		{"png cut short, no profile", "png", pngBuf.Bytes()[:pngBuf.Len()-20], nil, ""},
+		{"png cut in its profile", "png", icctest.EmbedPNG(pngBuf.Bytes(), prof, "eciRGB v2")[:100], nil, "iCCP chunk at byte 33 runs past the end"},
 		{"tiff", "tiff", tif, prof, ""},
 		{"tiff none", "tiff", icctest.TIFF(2, 1, 3, 8, []byte{1, 2, 3, 4, 5, 6}, nil, nil, nil), nil, ""},
 		{"webp", "webp", webp(vp8x, riffChunk("ICCP", prof), riffChunk("VP8L", []byte{1, 2, 3})), prof, ""},
