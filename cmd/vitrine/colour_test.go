@@ -40,7 +40,7 @@ func TestBuildPublishesSRGB(t *testing.T) {
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
 			fx, fy := float64(x)/(w-1), float64(y)/(h-1)
-			img.Set(x, y, color.RGBA{uint8(255 * fx), uint8(255 * (1 - fy)), uint8(127 + 127*math.Sin(5*fx+3*fy)), 255})
+			img.Set(x, y, color.RGBA{uint8(255 * fx), uint8(255 * (1 - fy)), uint8(127 + 100*math.Sin(3*fx+2*fy)), 255})
 		}
 	}
 	var jb bytes.Buffer
@@ -66,6 +66,8 @@ func TestBuildPublishesSRGB(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	worst := 0.0
+	defer func() { t.Logf("worst normalized RMSE of a published image: %.4f", worst) }()
 	check := func(name string, data []byte, region image.Rectangle) {
 		t.Helper()
 		rep := embedded.Survey(bytes.NewReader(data), int64(len(data)), "jpeg")
@@ -76,7 +78,9 @@ func TestBuildPublishesSRGB(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if e := scaledRMSE(got, want, region); e > 0.02 {
+		e := scaledRMSE(got, want, region)
+		worst = max(worst, e)
+		if e > 0.02 {
 			t.Errorf("%s: normalized RMSE %.4f against Little CMS, want at most 0.02", name, e)
 		}
 	}
