@@ -50,7 +50,7 @@ func wideGamut(w, h int) *image.NRGBA64 {
 			fx, fy := float64(x)/float64(w-1), float64(y)/float64(h-1)
 			r := fx
 			g := 1 - fy
-			b := 0.5 + 0.5*math.Sin(6*fx+4*fy)
+			b := 0.5 + 0.4*math.Sin(3*fx+2*fy)
 			img.SetNRGBA64(x, y, color.NRGBA64{uint16(r * 65535), uint16(g * 65535), uint16(b * 65535), 0xFFFF})
 		}
 	}
