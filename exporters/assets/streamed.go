@@ -38,9 +38,10 @@ func (s *Store) stream(ctx context.Context, rel, abs string, f *os.File, size, m
 		// whole.
 		return false, "", nil
 	}
-	if needsColour(f, size) {
+	if needsColour(f, size) || s.opt.KeepRights {
 		// A TIFF with a profile other than sRGB is decoded whole and
-		// converted (decodeSource); the bands are not converted yet.
+		// converted (decodeSource); the bands are not converted yet, nor
+		// given the rights XMP (Options.KeepRights).
 		return false, "", nil
 	}
 	if px := int64(probe.Width) * int64(probe.Height); px > s.opt.MaxPixels {
@@ -133,7 +134,7 @@ func (s *Store) stream(ctx context.Context, rel, abs string, f *os.File, size, m
 		if err := d.Derive(ctx, src, outs[i]); err != nil {
 			return true, "", fail("%s: %v", d.Key(), err)
 		}
-		dir := s.derivDir(m.SHA256, d)
+		dir := s.derivDir(rel, m.SHA256, d)
 		files, err := s.commit(ctx, outs[i], dir)
 		if err != nil {
 			if ctx.Err() != nil {
