@@ -115,7 +115,7 @@ func TestBuildPublishesSRGB(t *testing.T) {
 	defer zr.Close()
 	found := false
 	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, ".jpg") {
+		if strings.HasSuffix(f.Name, ".jpg") && strings.Contains(f.Name, "plate-") { // the plate's image, not the drawn cover
 			rc, _ := f.Open()
 			data, _ := io.ReadAll(rc)
 			rc.Close()
