@@ -268,7 +268,7 @@ func TestColourAgainstLittleCMS(t *testing.T) {
 					t.Fatalf("no files for %s", d.Key())
 				}
 				for _, f := range files {
-					kind := d.Key()
+					var kind string
 					switch {
 					case d == book:
 						kind = "e-book image"

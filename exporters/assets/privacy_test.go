@@ -33,10 +33,9 @@ func TestDerivativesCarryNoMetadata(t *testing.T) {
 	var jb, pb bytes.Buffer
 	jpeg.Encode(&jb, pic, &jpeg.Options{Quality: 90})
 	png.Encode(&pb, pic)
-	thumb := jb.Bytes()[:0:0]
 	var tb bytes.Buffer
 	jpeg.Encode(&tb, image.NewGray(image.Rect(0, 0, 16, 16)), nil)
-	thumb = tb.Bytes()
+	thumb := tb.Bytes()
 	exif := append([]byte("Exif\x00\x00"), embedded.CameraEXIF(1, thumb)...)
 	camera := embedded.InsertSegments(jb.Bytes(),
 		embedded.Segment(0xE1, exif),
