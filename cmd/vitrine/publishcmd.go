@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vitrine-tools/vitrine/cmd/vitrine/publish"
+	"github.com/vitrine-tools/vitrine/exporters/assets"
 )
 
 const targetHelp = `TARGET is a URL naming a bucket (and a prefix in it), in the form
@@ -33,6 +34,7 @@ type publishOptions struct {
 	cors          bool
 	applyCORS     bool
 	quiet         bool
+	verbose       bool
 }
 
 func newPublishCmd(a *app) *cobra.Command {
@@ -73,6 +75,7 @@ prints it, --apply-cors sets it on S3-compatible stores.
 	f.BoolVar(&opts.cors, "cors", false, "print the CORS rule the bucket needs")
 	f.BoolVar(&opts.applyCORS, "apply-cors", false, "set that CORS rule on the bucket (S3-compatible stores)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems")
+	f.BoolVarP(&opts.verbose, "verbose", "v", false, "name every file sent")
 	return c
 }
 
@@ -82,15 +85,32 @@ func runPublish(c *cobra.Command, a *app, out, target string, opts *publishOptio
 	}
 	ctx := c.Context()
 	start := time.Now()
+	// Like build: a line redrawn in place on a terminal, otherwise a line
+	// at most every second (and the last one).
+	bar := !opts.quiet && assets.IsTerminal(a.stderr)
 	var last time.Time
 	res, err := publish.Publish(ctx, out, target, publish.Options{
 		Workers: opts.jobs, PublicURL: opts.publicURL, AllowBaseMismatch: opts.allowMismatch, Log: a.stderr,
 		Progress: func(p publish.Progress) {
+			if opts.verbose && p.Sent {
+				if bar {
+					fmt.Fprint(a.stderr, "\r\033[K")
+				}
+				fmt.Fprintf(a.stderr, "sent %s\n", p.Path)
+			}
 			if opts.quiet || (time.Since(last) < time.Second && p.Done < p.Total) {
 				return
 			}
 			last = time.Now()
-			fmt.Fprintf(a.stderr, "publish: %d/%d files, %s/%s\n", p.Done, p.Total, mib(p.BytesDone), mib(p.BytesTotal))
+			line := fmt.Sprintf("publish: %d/%d files, %s/%s", p.Done, p.Total, mib(p.BytesDone), mib(p.BytesTotal))
+			if bar {
+				fmt.Fprintf(a.stderr, "\r\033[K%s", line)
+				if p.Done == p.Total {
+					fmt.Fprintln(a.stderr)
+				}
+				return
+			}
+			fmt.Fprintln(a.stderr, line)
 		},
 	})
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 
 	"gocloud.dev/blob"
 	// The stores a target URL may name.
@@ -46,6 +47,9 @@ func Open(ctx context.Context, target string) (*blob.Bucket, error) {
 	u, err := url.Parse(target)
 	if err != nil || u.Scheme == "" {
 		return nil, fmt.Errorf("%w %s: not a URL; write s3://bucket/prefix, gs://bucket, azblob://container or file:///path", ErrTarget, Redact(target))
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%w %s: credentials are not taken from the URL; set them where the cloud's own tools read them (environment, shared configuration, instance role)", ErrTarget, Redact(target))
 	}
 	prefix := ""
 	if u.Scheme != "file" && u.Path != "" && u.Path != "/" {
@@ -116,33 +120,71 @@ func scrub(err error) string {
 }
 
 // rangeFile reads an object by ranged requests, as an io.ReaderAt and an
-// io.ReadSeeker, so that a bag can be verified where it lies.
+// io.ReadSeeker, so that a bag can be verified where it lies. Small reads
+// (a TAR header, a ZIP's central directory entry) are served from one
+// block read ahead, so that they do not cost a request each.
 type rangeFile struct {
 	ctx  context.Context
 	b    *blob.Bucket
 	key  string
 	size int64
 	off  int64
+
+	mu       sync.Mutex
+	block    []byte
+	blockOff int64
+	// Requests counts the ranged reads sent.
+	requests int
 }
 
+// rangeBlock is how much a small read fetches ahead.
+const rangeBlock = 256 << 10
+
 func (f *rangeFile) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("read before the start")
+	}
 	if off >= f.size {
 		return 0, io.EOF
 	}
 	n := min(int64(len(p)), f.size-off)
-	r, err := f.b.NewRangeReader(f.ctx, f.key, off, n, nil)
-	if err != nil {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n <= rangeBlock {
+		if off < f.blockOff || off+n > f.blockOff+int64(len(f.block)) {
+			bn := min(int64(rangeBlock), f.size-off)
+			buf := make([]byte, bn)
+			if err := f.fetch(buf, off); err != nil {
+				return 0, err
+			}
+			f.block, f.blockOff = buf, off
+		}
+		copy(p, f.block[off-f.blockOff:off-f.blockOff+n])
+	} else if err := f.fetch(p[:n], off); err != nil {
 		return 0, err
 	}
-	defer r.Close()
-	got, err := io.ReadFull(r, p[:n])
-	if err == nil && got < len(p) {
-		err = io.EOF
+	if n < int64(len(p)) {
+		return int(n), io.EOF
 	}
-	return got, err
+	return int(n), nil
+}
+
+// fetch fills p with the object's bytes from off by one ranged read.
+func (f *rangeFile) fetch(p []byte, off int64) error {
+	f.requests++
+	r, err := f.b.NewRangeReader(f.ctx, f.key, off, int64(len(p)), nil)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = io.ReadFull(r, p)
+	return err
 }
 
 func (f *rangeFile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
 	n, err := f.ReadAt(p, f.off)
 	f.off += int64(n)
 	if err == io.EOF && n > 0 {
@@ -158,6 +200,8 @@ func (f *rangeFile) Seek(off int64, whence int) (int64, error) {
 		off += f.off
 	case io.SeekEnd:
 		off += f.size
+	default:
+		return 0, errors.New("bad whence")
 	}
 	if off < 0 {
 		return 0, errors.New("seek before the start")

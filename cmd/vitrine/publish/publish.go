@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +39,8 @@ type Options struct {
 	// Retries is how many times a failed upload is tried again, with
 	// exponential backoff; 0 means 4.
 	Retries int
-	// Progress, when set, is called after each file is handled.
+	// Progress, when set, is called after each file is handled, one call
+	// at a time.
 	Progress func(p Progress)
 	// Log receives notices; nil means none.
 	Log io.Writer
@@ -238,10 +240,9 @@ func (p *publisher) done(f file, sent bool) {
 	p.prog.Done++
 	p.prog.BytesDone += f.size
 	p.prog.Path, p.prog.Sent = f.rel, sent
-	pr := p.prog
-	p.mu.Unlock()
+	defer p.mu.Unlock()
 	if p.opt.Progress != nil {
-		p.opt.Progress(pr)
+		p.opt.Progress(p.prog) // one call at a time
 	}
 }
 
@@ -294,26 +295,71 @@ feed:
 	return errors.Join(all...)
 }
 
-// one sends f unless the object there has the same size and MD5.
+// one sends f unless the object there has the same size and MD5. The file
+// is read twice (to hash it, then to send it), never held whole in memory:
+// a bag may be gigabytes.
 func (p *publisher) one(f file) (bool, error) {
-	data, err := fs.ReadFile(p.fsys, f.rel)
+	fh, err := p.fsys.Open(f.rel)
 	if err != nil {
 		return false, err
 	}
-	sum := md5.Sum(data)
-	if a, err := p.b.Attributes(p.ctx, f.rel); err == nil && a.Size == int64(len(data)) && bytes.Equal(a.MD5, sum[:]) {
+	defer fh.Close()
+	rs, ok := fh.(io.ReadSeeker)
+	if !ok {
+		return false, fmt.Errorf("%s cannot be read twice", f.rel)
+	}
+	h := md5.New()
+	var head bytes.Buffer
+	n, err := io.Copy(io.MultiWriter(h, &limitWriter{&head, 512}), rs)
+	if err != nil {
+		return false, err
+	}
+	sum := h.Sum(nil)
+	if a, err := p.b.Attributes(p.ctx, f.rel); err == nil && a.Size == n && sameMD5(a, sum) {
 		return false, nil
 	}
 	opts := &blob.WriterOptions{
-		ContentType:  contentType(f.rel, data),
+		ContentType:  contentType(f.rel, head.Bytes()),
 		CacheControl: cacheControl(f),
-		ContentMD5:   sum[:],
+		ContentMD5:   sum,
+		// Stores give an object's MD5 as its ETag only when it was sent in
+		// one part; the metadata keeps it for the next comparison.
+		Metadata: map[string]string{md5Meta: hex.EncodeToString(sum)},
 		// The type is ours; a store must not guess another.
 		DisableContentTypeDetection: true,
 	}
 	return true, retry(p.ctx, p.opt.Retries, func() error {
-		return p.b.WriteAll(p.ctx, f.rel, data, opts)
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		return p.b.Upload(p.ctx, f.rel, rs, opts)
 	})
+}
+
+// md5Meta is the metadata key holding an object's MD5 (hex).
+const md5Meta = "vitrine-md5"
+
+// sameMD5 reports whether the object a describes has the MD5 sum, by its
+// ETag-derived MD5 or, for objects sent in parts, by the metadata publish
+// wrote.
+func sameMD5(a *blob.Attributes, sum []byte) bool {
+	if len(a.MD5) > 0 {
+		return bytes.Equal(a.MD5, sum)
+	}
+	return a.Metadata[md5Meta] == hex.EncodeToString(sum)
+}
+
+// limitWriter keeps the first n bytes written to it and discards the rest.
+type limitWriter struct {
+	b *bytes.Buffer
+	n int
+}
+
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if room := w.n - w.b.Len(); room > 0 {
+		w.b.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
 }
 
 // retry runs do until it succeeds, the context ends, or it failed
@@ -332,12 +378,22 @@ func retry(ctx context.Context, retries int, do func() error) error {
 			return err
 		}
 		jitter := time.Duration(rand.Int64N(int64(wait) / 2))
-		select {
-		case <-time.After(wait + jitter):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := sleep(ctx, wait+jitter); err != nil {
+			return err
 		}
 		wait *= 2
+	}
+}
+
+// sleep waits d or until ctx ends (tests replace it to see the waits).
+var sleep = func(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -7,104 +7,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/vitrine-tools/vitrine/cmd/vitrine/publish/s3test"
 	"github.com/vitrine-tools/vitrine/exporters"
 	"github.com/vitrine-tools/vitrine/exporters/bagit"
 )
-
-// s3Server is a real S3-compatible server (Versity's S3 gateway over a
-// POSIX folder) started for one test on a free loopback port.
-type s3Server struct {
-	endpoint string // http://127.0.0.1:PORT
-	root     string // the folder holding its buckets
-	client   *s3.Client
-}
-
-const (
-	testKey    = "vitrine-test"
-	testSecret = "vitrine-test-secret"
-)
-
-// startS3 starts versitygw (installed by .ci/run with go install) or skips
-// the test when it is absent; CI must have it.
-func startS3(t *testing.T) *s3Server {
-	t.Helper()
-	bin, err := exec.LookPath("versitygw")
-	if err != nil {
-		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
-		if p := filepath.Join(strings.TrimSpace(string(gopath)), "bin", "versitygw"); fileExists(p) {
-			bin, err = p, nil
-		}
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("versitygw (the S3-compatible server of the publish tests) not found; .ci/run installs it with go install")
-		}
-		t.Skip("versitygw not found: go install github.com/versity/versitygw/cmd/versitygw@v1.8.0 to run the publish tests against a real S3-compatible server")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s := &s3Server{endpoint: "http://" + addr, root: t.TempDir()}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "--port", addr, "posix", s.root)
-	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+testKey, "ROOT_SECRET_KEY="+testSecret)
-	var log bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not start:\n%s", log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", testKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	s.client = s3.New(s3.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(s.endpoint), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider(testKey, testSecret, ""),
-	})
-	return s
-}
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
-
-func (s *s3Server) bucket(t *testing.T, name string) {
-	t.Helper()
-	if _, err := s.client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// target is the gocloud URL of bucket/prefix on s.
-func (s *s3Server) target(bucket, prefix string) string {
-	return fmt.Sprintf("s3://%s/%s?endpoint=%s&use_path_style=true&region=us-east-1", bucket, prefix, s.endpoint)
-}
 
 // fakeOut writes the shape of a build's OUT folder, as built for base:
 // one exhibition with two image folders (each with tiles, info.json and
@@ -142,10 +64,10 @@ func fakeOut(t *testing.T, base string) string {
 }
 
 func TestPublishToS3(t *testing.T) {
-	s := startS3(t)
-	s.bucket(t, "site")
-	target := s.target("site", "museum")
-	public := s.endpoint + "/site/museum/"
+	s := s3test.Start(t)
+	s.Bucket(t, "site")
+	target := s.Target("site", "museum")
+	public := s.Endpoint + "/site/museum/"
 	if got := PublicURLOf(target); got != public {
 		t.Fatalf("PublicURLOf = %q, want %q", got, public)
 	}
@@ -169,16 +91,16 @@ func TestPublishToS3(t *testing.T) {
 		"index.html":                                               {"text/html; charset=utf-8", CacheDocument},
 	}
 	for key, w := range want {
-		h, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("site"), Key: aws.String("museum/" + key)})
+		h, err := s.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("site"), Key: aws.String("museum/" + key)})
 		if err != nil {
 			t.Fatalf("%s: %v", key, err)
 		}
-		if aws.ToString(h.ContentType) != w[0] || aws.ToString(h.CacheControl) != w[1] {
+		if !s3test.SameType(aws.ToString(h.ContentType), w[0]) || aws.ToString(h.CacheControl) != w[1] {
 			t.Errorf("%s: Content-Type %q, Cache-Control %q; want %q, %q", key, aws.ToString(h.ContentType), aws.ToString(h.CacheControl), w[0], w[1])
 		}
 	}
 	for _, never := range []string{".cache/index.json", ".vitrine-staging-123/iiif/show/manifest.json"} {
-		if _, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("site"), Key: aws.String("museum/" + never)}); err == nil {
+		if _, err := s.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("site"), Key: aws.String("museum/" + never)}); err == nil {
 			t.Errorf("%s was published", never)
 		}
 	}
@@ -207,7 +129,7 @@ func TestPublishToS3(t *testing.T) {
 	if strings.Join(sent, " ") != "iiif/show/manifest.json show/index.html" {
 		t.Fatalf("after a caption edit, sent %v", sent)
 	}
-	got, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("site"), Key: aws.String("museum/iiif/show/manifest.json")})
+	got, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("site"), Key: aws.String("museum/iiif/show/manifest.json")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,10 +142,10 @@ func TestPublishToS3(t *testing.T) {
 }
 
 func TestPublishInterruptedThenResumed(t *testing.T) {
-	s := startS3(t)
-	s.bucket(t, "site")
-	target := s.target("site", "")
-	public := s.endpoint + "/site/"
+	s := s3test.Start(t)
+	s.Bucket(t, "site")
+	target := s.Target("site", "")
+	public := s.Endpoint + "/site/"
 	out := fakeOut(t, public)
 	ctx, cancel := context.WithCancel(context.Background())
 	var firstSent []string
@@ -241,7 +163,7 @@ func TestPublishInterruptedThenResumed(t *testing.T) {
 	// What the target holds is whole, and no manifest names missing tiles:
 	// manifests and pages come after every image.
 	for _, key := range []string{"iiif/show/manifest.json", "index.html", "iiif/show/images/img-a/" + exporters.StampFile} {
-		if _, err := s.client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("site"), Key: aws.String(key)}); err == nil {
+		if _, err := s.Client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("site"), Key: aws.String(key)}); err == nil {
 			t.Errorf("%s was published before the images it needs", key)
 		}
 	}
@@ -281,17 +203,17 @@ func TestPublishInterruptedThenResumed(t *testing.T) {
 }
 
 func TestPublishRefusesAndLocks(t *testing.T) {
-	s := startS3(t)
-	s.bucket(t, "site")
-	target := s.target("site", "")
+	s := s3test.Start(t)
+	s.Bucket(t, "site")
+	target := s.Target("site", "")
 	ctx := context.Background()
 	// Built for the default address, published to the bucket: refused,
 	// nothing sent.
 	out := fakeOut(t, "http://127.0.0.1:8080/")
-	if _, err := Publish(ctx, out, target, Options{}); !errors.Is(err, ErrBaseURL) || !strings.Contains(err.Error(), "rebuild with --base-url "+s.endpoint+"/site/") {
+	if _, err := Publish(ctx, out, target, Options{}); !errors.Is(err, ErrBaseURL) || !strings.Contains(err.Error(), "rebuild with --base-url "+s.Endpoint+"/site/") {
 		t.Fatalf("base URL mismatch: %v", err)
 	}
-	list, _ := s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("site")})
+	list, _ := s.Client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("site")})
 	if len(list.Contents) != 0 {
 		t.Fatalf("a refused publish sent %d objects", len(list.Contents))
 	}
@@ -333,9 +255,9 @@ func writeBag(t *testing.T, ser bagit.Serialization, name string) string {
 }
 
 func TestDeposit(t *testing.T) {
-	s := startS3(t)
-	s.bucket(t, "receiving")
-	target := s.target("receiving", "")
+	s := s3test.Start(t)
+	s.Bucket(t, "receiving")
+	target := s.Target("receiving", "")
 	ctx := context.Background()
 	for _, ser := range []bagit.Serialization{bagit.Zip, bagit.Tar} {
 		t.Run(string(ser), func(t *testing.T) {
@@ -354,10 +276,10 @@ func TestDeposit(t *testing.T) {
 			if err != nil || json.Unmarshal(b, &onDisk) != nil || onDisk.SHA256 != rc.SHA256 || onDisk.Uploaded != "2026-12-07T10:00:00Z" {
 				t.Fatalf("receipt file: %v %s", err, b)
 			}
-			if strings.Contains(string(b), testSecret) {
+			if strings.Contains(string(b), s3test.Secret) {
 				t.Fatal("the receipt holds the secret key")
 			}
-			obj, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("receiving"), Key: aws.String(rc.Key)})
+			obj, err := s.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("receiving"), Key: aws.String(rc.Key)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -378,7 +300,7 @@ func TestDeposit(t *testing.T) {
 	if _, err := Deposit(ctx, p, target, "vitrine test", DepositOptions{}); err == nil || !strings.Contains(err.Error(), "nothing was sent") {
 		t.Fatalf("broken bag: %v", err)
 	}
-	if _, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("receiving"), Key: aws.String("broken.zip")}); err == nil {
+	if _, err := s.Client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("receiving"), Key: aws.String("broken.zip")}); err == nil {
 		t.Fatal("the broken bag was sent")
 	}
 }
@@ -413,5 +335,276 @@ func TestRedact(t *testing.T) {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// proxy stands between vitrine and the S3 server to watch and break what
+// passes: it counts the uploads in flight, can slow them, fail the first
+// tries of some, and corrupt what is read back.
+type proxy struct {
+	URL string
+
+	mu        sync.Mutex
+	inFlight  int
+	maxFlight int
+	puts      map[string]int // PUTs per path
+	// failPuts fails the first n PUTs of paths containing the key with 500.
+	failPuts map[string]int
+	// delay slows every PUT.
+	delay time.Duration
+	// corrupt flips a byte of GET answers for paths containing it.
+	corrupt string
+}
+
+func newProxy(t *testing.T, endpoint string) *proxy {
+	t.Helper()
+	up, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{puts: map[string]int{}, failPuts: map[string]int{}}
+	rp := &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(up)
+			r.Out.Host = r.In.Host // the request is signed for the proxy's address
+		},
+		ModifyResponse: func(res *http.Response) error {
+			p.mu.Lock()
+			c := p.corrupt
+			p.mu.Unlock()
+			if c == "" || res.Request.Method != http.MethodGet || !strings.Contains(res.Request.URL.Path, c) || res.StatusCode >= 300 {
+				return nil
+			}
+			b, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil {
+				return err
+			}
+			if len(b) > 0 {
+				b[len(b)/2] ^= 0x20
+			}
+			res.Body = io.NopCloser(bytes.NewReader(b))
+			return nil
+		},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPut {
+			rp.ServeHTTP(w, r)
+			return
+		}
+		p.mu.Lock()
+		p.puts[r.URL.Path]++
+		n := p.puts[r.URL.Path]
+		fail := false
+		for k, limit := range p.failPuts {
+			if strings.Contains(r.URL.Path, k) && n <= limit {
+				fail = true
+			}
+		}
+		p.inFlight++
+		p.maxFlight = max(p.maxFlight, p.inFlight)
+		delay := p.delay
+		p.mu.Unlock()
+		defer func() { p.mu.Lock(); p.inFlight--; p.mu.Unlock() }()
+		time.Sleep(delay)
+		if fail {
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>injected by the test proxy</Message></Error>`)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+func (p *proxy) putsOf(sub string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for k, v := range p.puts {
+		if strings.Contains(k, sub) {
+			n += v
+		}
+	}
+	return n
+}
+
+// TestPublishParallelRetried checks that uploads run in parallel but never
+// more than Workers at once, and that an upload failing more times than
+// the S3 client retries by itself is tried again by Publish, with waits
+// that double.
+func TestPublishParallelRetried(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket(t, "site")
+	px := newProxy(t, s.Endpoint)
+	px.delay = 30 * time.Millisecond
+	// The SDK tries 3 times; the 4th and 5th tries are Publish's.
+	px.failPuts["iiif/show/manifest.json"] = 4
+	target := s3test.TargetAt(px.URL, "site", "")
+	out := fakeOut(t, px.URL+"/site/")
+	var waits []time.Duration
+	orig := sleep
+	sleep = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}
+	t.Cleanup(func() { sleep = orig })
+	res, err := Publish(context.Background(), out, target, Options{Workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Uploaded != res.Files {
+		t.Fatalf("%+v", res)
+	}
+	if px.maxFlight > 3 || px.maxFlight < 2 {
+		t.Errorf("%d uploads at once, want 2 or 3 with 3 workers", px.maxFlight)
+	}
+	if n := px.putsOf("iiif/show/manifest.json"); n < 5 {
+		t.Errorf("the manifest was PUT %d times, want 5 or more (4 failures)", n)
+	}
+	if len(waits) < 1 {
+		t.Fatal("Publish did not wait before trying again")
+	}
+	for i := 1; i < len(waits); i++ {
+		if waits[i] < waits[i-1] {
+			t.Errorf("waits %v do not grow", waits)
+		}
+	}
+	// Failures that last longer than the retries end the publish with the
+	// file named.
+	px.failPuts["iiif/collection.json"] = 1000
+	os.WriteFile(filepath.Join(out, "iiif/collection.json"), []byte(`{"@context":"http://iiif.io/api/presentation/3/context.json","id":"x","type":"Collection","label":{"en":["new"]}}`), 0o644)
+	if _, err := Publish(context.Background(), out, target, Options{Workers: 3, Retries: 2}); err == nil || !strings.Contains(err.Error(), "iiif/collection.json") {
+		t.Fatalf("lasting failure: %v", err)
+	}
+}
+
+func TestRetry(t *testing.T) {
+	transient := errors.New("connection reset")
+	orig := sleep
+	t.Cleanup(func() { sleep = orig })
+	for _, tc := range []struct {
+		name      string
+		fails     int
+		retries   int
+		wantCalls int
+		wantErr   bool
+	}{
+		{"first try", 0, 4, 1, false},
+		{"two failures", 2, 4, 3, false},
+		{"gives up", 10, 3, 4, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var waits []time.Duration
+			sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+			calls := 0
+			err := retry(context.Background(), tc.retries, func() error {
+				calls++
+				if calls <= tc.fails {
+					return transient
+				}
+				return nil
+			})
+			if calls != tc.wantCalls || (err != nil) != tc.wantErr {
+				t.Fatalf("%d calls, err %v; want %d calls, error %v", calls, err, tc.wantCalls, tc.wantErr)
+			}
+			for i, w := range waits {
+				lo := 200 * time.Millisecond << i
+				if w < lo || w >= lo*3/2 {
+					t.Errorf("wait %d is %v, want in [%v, %v)", i, w, lo, lo*3/2)
+				}
+			}
+		})
+	}
+}
+
+// TestApplyCORS sets the bucket's CORS rule through the S3 API and checks
+// that an anonymous read from another origin is then allowed; on a store
+// without that API it says what to run instead.
+func TestApplyCORS(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket(t, "site")
+	s.PublicRead(t, "site")
+	ctx := context.Background()
+	target := s.Target("site", "museum")
+	if err := ApplyCORS(ctx, target); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("site")})
+	if err != nil || len(got.CORSRules) != 1 || !slices.Equal(got.CORSRules[0].AllowedOrigins, []string{"*"}) || !slices.Contains(got.CORSRules[0].AllowedMethods, "GET") {
+		t.Fatalf("CORS rules: %+v, %v", got, err)
+	}
+	b, err := Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.WriteAll(ctx, "iiif/x/manifest.json", []byte(`{}`), nil); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.Endpoint+"/site/museum/iiif/x/manifest.json", nil)
+	req.Header.Set("Origin", "https://viewer.example.org")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") == "" {
+		t.Fatalf("anonymous cross-origin read: %s, Access-Control-Allow-Origin %q", res.Status, res.Header.Get("Access-Control-Allow-Origin"))
+	}
+	for _, other := range []string{"file:///tmp/x", "gs://bucket"} {
+		if err := ApplyCORS(ctx, other); err == nil || !strings.Contains(err.Error(), CORSText(other)) {
+			t.Errorf("%s: %v", other, err)
+		}
+	}
+}
+
+// TestSecretsNeverShown checks that a wrong secret key, a URL holding
+// credentials and every message and receipt keep secrets out.
+func TestSecretsNeverShown(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket(t, "site")
+	ctx := context.Background()
+	out := fakeOut(t, s.Endpoint+"/site/")
+	const wrong = "wrong-secret-Kx93hd"
+	t.Setenv("AWS_SECRET_ACCESS_KEY", wrong)
+	_, err := Publish(ctx, out, s.Target("site", ""), Options{Retries: 1})
+	if err == nil {
+		t.Fatal("a wrong secret key was accepted")
+	}
+	if strings.Contains(err.Error(), wrong) || strings.Contains(err.Error(), s3test.Secret) {
+		t.Fatalf("the error shows the secret: %v", err)
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", s3test.Secret)
+	withUser := "s3://" + s3test.Key + ":" + s3test.Secret + "@site?endpoint=" + s.Endpoint + "&use_path_style=true&region=us-east-1"
+	_, err = Publish(ctx, out, withUser, Options{})
+	if err == nil || strings.Contains(err.Error(), s3test.Secret) || !strings.Contains(err.Error(), "credentials are not taken from the URL") {
+		t.Fatalf("credentials in the URL: %v", err)
+	}
+}
+
+// TestDepositReadBackFails proves the read-back check can fail: a store
+// that returns other bytes than it was sent is caught, and the receipt
+// says so.
+func TestDepositReadBackFails(t *testing.T) {
+	s := s3test.Start(t)
+	s.Bucket(t, "receiving")
+	px := newProxy(t, s.Endpoint)
+	px.corrupt = "bad.zip"
+	p := writeBag(t, bagit.Zip, "bad")
+	rc, err := Deposit(context.Background(), p, s3test.TargetAt(px.URL, "receiving", ""), "vitrine test", DepositOptions{})
+	if err == nil || !strings.Contains(err.Error(), "the stored object differs") {
+		t.Fatalf("corrupted read-back: %v", err)
+	}
+	if rc == nil || rc.ReadBack.Match {
+		t.Fatalf("receipt: %+v", rc)
+	}
+	b, err := os.ReadFile(p + ".receipt.json")
+	if err != nil || !bytes.Contains(b, []byte(`"match": false`)) {
+		t.Fatalf("receipt file: %v\n%s", err, b)
 	}
 }

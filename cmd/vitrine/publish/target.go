@@ -148,7 +148,7 @@ func lock(ctx context.Context, b *blob.Bucket, slugs []string, ttl time.Duration
 		opts := &blob.WriterOptions{ContentType: "application/json", IfNotExist: true, CacheControl: "no-store"}
 		err := b.WriteAll(ctx, key, body, opts)
 		if err != nil && gcerrors.Code(err) == gcerrors.FailedPrecondition {
-			if a, aerr := b.Attributes(ctx, key); aerr == nil && time.Since(a.ModTime) > ttl {
+			if a, aerr := b.Attributes(ctx, key); aerr == nil && (time.Since(a.ModTime) > ttl || deadHere(ctx, b, key, host)) {
 				_ = b.Delete(ctx, key)
 				err = b.WriteAll(ctx, key, body, opts)
 			}
@@ -164,6 +164,24 @@ func lock(ctx context.Context, b *blob.Bucket, slugs []string, ttl time.Duration
 		held = append(held, key)
 	}
 	return release, nil
+}
+
+// deadHere reports whether the lock at key was taken by a process of this
+// machine that no longer runs (a publish killed by SIGKILL or a crash):
+// such a lock is taken over at once rather than after the TTL.
+func deadHere(ctx context.Context, b *blob.Bucket, key, host string) bool {
+	body, err := b.ReadAll(ctx, key)
+	if err != nil {
+		return false
+	}
+	var l struct {
+		Host string `json:"host"`
+		PID  int    `json:"pid"`
+	}
+	if json.Unmarshal(body, &l) != nil || l.Host == "" || l.Host != host || l.PID <= 0 || l.PID == os.Getpid() {
+		return false
+	}
+	return !processAlive(l.PID)
 }
 
 // ErrLocked is returned when another job holds an exhibition's lock.
