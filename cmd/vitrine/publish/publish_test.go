@@ -74,9 +74,34 @@ func TestPublishToS3(t *testing.T) {
 	out := fakeOut(t, public)
 	ctx := context.Background()
 
-	res, err := Publish(ctx, out, target, Options{})
+	var order []string
+	res, err := Publish(ctx, out, target, Options{Progress: func(p Progress) { order = append(order, p.Path) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What a viewer reads first is sent last: tiles, then info.json, then
+	// stamps, then downloads, manifests, the collection and pages.
+	stage := func(p string) int {
+		switch {
+		case strings.HasSuffix(p, ".jpg"):
+			return 0
+		case strings.HasSuffix(p, "info.json"):
+			return 1
+		case strings.HasSuffix(p, exporters.StampFile):
+			return 2
+		case strings.HasSuffix(p, "manifest.json"):
+			return 4
+		case strings.HasSuffix(p, "collection.json"):
+			return 5
+		case strings.HasSuffix(p, ".html"):
+			return 6
+		}
+		return 3
+	}
+	for i := 1; i < len(order); i++ {
+		if stage(order[i]) < stage(order[i-1]) {
+			t.Errorf("%s was sent after %s", order[i], order[i-1])
+		}
 	}
 	if res.Files != 18 || res.Uploaded != 18 {
 		t.Fatalf("first publish: %+v, want 18 files sent", res)
@@ -348,6 +373,7 @@ type proxy struct {
 	inFlight  int
 	maxFlight int
 	puts      map[string]int // PUTs per path
+	requests  []string       // "METHOD path" of every request
 	// failPuts fails the first n PUTs of paths containing the key with 500.
 	failPuts map[string]int
 	// delay slows every PUT.
@@ -388,6 +414,9 @@ func newProxy(t *testing.T, endpoint string) *proxy {
 		},
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.requests = append(p.requests, r.Method+" "+r.URL.Path)
+		p.mu.Unlock()
 		if r.Method != http.MethodPut {
 			rp.ServeHTTP(w, r)
 			return
@@ -472,6 +501,19 @@ func TestPublishParallelRetried(t *testing.T) {
 	for i := 1; i < len(waits); i++ {
 		if waits[i] < waits[i-1] {
 			t.Errorf("waits %v do not grow", waits)
+		}
+	}
+	// Published again, unchanged: the files of carried-over image folders
+	// are not even looked at (only their stamps are read).
+	px.mu.Lock()
+	px.requests = nil
+	px.mu.Unlock()
+	if res, err := Publish(context.Background(), out, target, Options{Workers: 3}); err != nil || res.Uploaded != 0 || res.FoldersCarried != 2 {
+		t.Fatalf("again: %+v, %v", res, err)
+	}
+	for _, r := range px.requests {
+		if strings.Contains(r, "/images/") && !strings.HasSuffix(r, exporters.StampFile) {
+			t.Errorf("a carried-over image folder was looked into: %s", r)
 		}
 	}
 	// Failures that last longer than the retries end the publish with the
