@@ -293,9 +293,12 @@ func TestE2EPublishInterrupted(t *testing.T) {
 			t.Errorf("%s was complete before the interruption but sent again", p)
 		}
 	}
-	if len(before)+len(again) < files {
-		t.Errorf("%d sent before, %d after, of %d files", len(before), len(again), files)
+	// Files in flight when the signal came may have been completed without
+	// being reported: fewer than files may be counted, never more.
+	if len(before)+len(again) > files {
+		t.Errorf("%d sent before, %d after, of %d files: some were sent twice", len(before), len(again), files)
 	}
+	t.Logf("%d files sent before the interruptions, %d after, of %d", len(before), len(again), files)
 	// Every object is whole: its bytes are the file's.
 	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vitrine-tools/vitrine/cmd/vitrine/publish"
-	"github.com/vitrine-tools/vitrine/exporters/assets"
 )
 
 const targetHelp = `TARGET is a URL naming a bucket (and a prefix in it), in the form
@@ -87,7 +86,7 @@ func runPublish(c *cobra.Command, a *app, out, target string, opts *publishOptio
 	start := time.Now()
 	// Like build: a line redrawn in place on a terminal, otherwise a line
 	// at most every second (and the last one).
-	bar := !opts.quiet && assets.IsTerminal(a.stderr)
+	bar := !opts.quiet && isTerminal(a.stderr)
 	var last time.Time
 	res, err := publish.Publish(ctx, out, target, publish.Options{
 		Workers: opts.jobs, PublicURL: opts.publicURL, AllowBaseMismatch: opts.allowMismatch, Log: a.stderr,
