@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
@@ -205,12 +206,15 @@ func Deposit(ctx context.Context, bagPath, target, software string, opt DepositO
 // writeReceipt writes rc as indented JSON, under a temporary name renamed
 // when complete.
 func writeReceipt(path string, rc *Receipt) error {
-	b, err := json.MarshalIndent(rc, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a URL's & stays &
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rc); err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
